@@ -1,0 +1,25 @@
+/** What a CLI command is: a name, a one-line summary, its flags, and what it runs. */
+import type { ParseArgsConfig } from 'node:util'
+import type { Config } from '../config/config.ts'
+import type { Logger } from '../log/logger.ts'
+
+export interface CommandContext {
+  config: Config
+  log: Logger
+  /** Flags parsed with the command's own `options`. */
+  flags: Record<string, string | boolean | (string | boolean)[] | undefined>
+  positionals: string[]
+  /** Aborted on SIGINT/SIGTERM: long-running commands stop gracefully when it fires. */
+  signal: AbortSignal
+  /** Human-readable output (stdout). */
+  out: (line: string) => void
+}
+
+export interface Command {
+  name: string
+  summary: string
+  usage?: string
+  options?: ParseArgsConfig['options']
+  /** Resolves with the process exit code. */
+  run(context: CommandContext): Promise<number>
+}

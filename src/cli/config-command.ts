@@ -1,0 +1,22 @@
+/** `crypto-viz config`: print the effective configuration (secrets in URLs masked). */
+import type { Command } from './command.ts'
+
+function maskSecrets(_key: string, value: unknown): unknown {
+  if (typeof value !== 'string' || !/^[a-z]+:\/\//.test(value)) return value
+  try {
+    const url = new URL(value)
+    if (url.password !== '') url.password = '****'
+    return url.toString()
+  } catch {
+    return value
+  }
+}
+
+export const configCommand: Command = {
+  name: 'config',
+  summary: 'validate the configuration and print it (passwords masked)',
+  async run({ config, out }) {
+    out(JSON.stringify(config, maskSecrets, 2))
+    return 0
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Parsers for environment variables. Each knows how to read one raw string and says, in words a
+ * user understands, what it expects; config.ts uses that text in its start-up error.
+ */
+export interface Parser<T> {
+  readonly expects: string
+  /** Returns the value, or throws an Error whose message completes "expected …, got …". */
+  parse(raw: string): T
+}
+
+function fail(expects: string, raw: string): never {
+  throw new Error(`expected ${expects}, got ${JSON.stringify(raw)}`)
+}
+
+export function integer(min: number, max: number): Parser<number> {
+  const expects = `an integer from ${min} to ${max}`
+  return {
+    expects,
+    parse(raw) {
+      if (!/^-?\d+$/.test(raw.trim())) fail(expects, raw)
+      const value = Number(raw.trim())
+      if (!Number.isSafeInteger(value) || value < min || value > max) fail(expects, raw)
+      return value
+    }
+  }
+}
+
+export function text(pattern?: RegExp, description = 'a non-empty string'): Parser<string> {
+  return {
+    expects: description,
+    parse(raw) {
+      const value = raw.trim()
+      if (value === '' || (pattern !== undefined && !pattern.test(value))) fail(description, raw)
+      return value
+    }
+  }
+}
+
+export function oneOf<const T extends string>(...choices: readonly T[]): Parser<T> {
+  const expects = `one of ${choices.join(', ')}`
+  return {
+    expects,
+    parse(raw) {
+      const value = raw.trim().toLowerCase()
+      const match = choices.find(choice => choice === value)
+      if (match === undefined) fail(expects, raw)
+      return match
+    }
+  }
+}
+
+export function boolean(): Parser<boolean> {
+  const expects = 'true or false (also 1/0, yes/no)'
+  return {
+    expects,
+    parse(raw) {
+      const value = raw.trim().toLowerCase()
+      if (['true', '1', 'yes', 'on'].includes(value)) return true
+      if (['false', '0', 'no', 'off'].includes(value)) return false
+      return fail(expects, raw)
+    }
+  }
+}
+
+export function url(protocols: readonly string[]): Parser<string> {
+  const expects = `a URL starting with ${protocols.map(p => `${p}//`).join(' or ')}`
+  return {
+    expects,
+    parse(raw) {
+      let parsed: URL
+      try {
+        parsed = new URL(raw.trim())
+      } catch {
+        return fail(expects, raw)
+      }
+      if (!protocols.includes(parsed.protocol) || parsed.host === '') fail(expects, raw)
+      return raw.trim()
+    }
+  }
+}
+
+export function hostPort(): Parser<string> {
+  const expects = 'host:port (port 1-65535)'
+  return {
+    expects,
+    parse(raw) {
+      const match = /^([A-Za-z0-9._-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(raw.trim())
+      const port = Number(match?.[2])
+      if (match === null || port < 1 || port > 65535) fail(expects, raw)
+      return raw.trim()
+    }
+  }
+}
+
+/** A comma-separated list of at least one item, each read by `item`. */
+export function list<T>(item: Parser<T>): Parser<T[]> {
+  const expects = `a comma-separated list of ${item.expects}`
+  return {
+    expects,
+    parse(raw) {
+      const parts = raw
+        .split(',')
+        .map(part => part.trim())
+        .filter(part => part !== '')
+      if (parts.length === 0) fail(expects, raw)
+      return parts.map(part => {
+        try {
+          return item.parse(part)
+        } catch (error) {
+          throw new Error(`in item ${JSON.stringify(part)}: ${(error as Error).message}`, { cause: error })
+        }
+      })
+    }
+  }
+}

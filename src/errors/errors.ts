@@ -1,0 +1,58 @@
+/**
+ * One small error hierarchy for the whole pipeline. Callers branch on `code` (stable, documented in
+ * docs/errors.md) and on the routing flags, never on message text. Messages name the value that was
+ * received and what to do about it.
+ */
+export const ErrorCodes = {
+  CONFIG_INVALID: 'CV_ERR_CONFIG_INVALID',
+  BROKER_UNREACHABLE: 'CV_ERR_BROKER_UNREACHABLE',
+  TOPIC_MISMATCH: 'CV_ERR_TOPIC_MISMATCH',
+  TOPIC_ADMIN: 'CV_ERR_TOPIC_ADMIN',
+  BUS_PUBLISH: 'CV_ERR_BUS_PUBLISH',
+  BUS_CLOSED: 'CV_ERR_BUS_CLOSED',
+  SCHEMA_INVALID: 'CV_ERR_SCHEMA_INVALID',
+  USAGE: 'CV_ERR_USAGE'
+} as const
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes]
+
+export interface ErrorFlags {
+  /** The same operation may succeed later (a broker restarting, a database coming back). */
+  retryable?: boolean
+  /** The input, not the system, is at fault: route it to the dead-letter topic and move on. */
+  deadLetter?: boolean
+  /** The process cannot continue; exit with this error's message. */
+  fatal?: boolean
+}
+
+export class CryptoVizError extends Error {
+  readonly code: ErrorCode
+  readonly retryable: boolean
+  readonly deadLetter: boolean
+  readonly fatal: boolean
+
+  constructor(code: ErrorCode, message: string, options: ErrorFlags & { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'CryptoVizError'
+    this.code = code
+    this.retryable = options.retryable ?? false
+    this.deadLetter = options.deadLetter ?? false
+    this.fatal = options.fatal ?? false
+  }
+}
+
+export function isCryptoVizError(error: unknown, code?: ErrorCode): error is CryptoVizError {
+  return error instanceof CryptoVizError && (code === undefined || error.code === code)
+}
+
+/** The message of any thrown value, for logs; keeps the cause chain readable on one line. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const parts = [error.message]
+  let cause: unknown = error.cause
+  for (let depth = 0; cause instanceof Error && depth < 4; depth++) {
+    parts.push(cause.message)
+    cause = cause.cause
+  }
+  return parts.filter(Boolean).join(': ')
+}

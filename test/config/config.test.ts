@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { promisify } from 'node:util'
+import { configFromEnv } from '../../src/config/config.ts'
+import { variables } from '../../src/config/variables.ts'
+import { isCryptoVizError } from '../../src/errors/errors.ts'
+
+const run = promisify(execFile)
+
+test('defaults give a working local configuration', () => {
+  const config = configFromEnv({})
+  assert.deepEqual(config.kafka.servers, ['localhost:9092'])
+  assert.equal(config.kafka.configured, false)
+  assert.equal(config.topics.partitions, 3)
+  assert.equal(config.topics.replicationFactor, 1)
+  assert.match(config.database.url, /^postgres:\/\//)
+  assert.match(config.redis.url, /^redis:\/\//)
+})
+
+test('values from the environment are parsed and typed, and mark what was set explicitly', () => {
+  const config = configFromEnv({ KAFKA_SERVERS: 'a:9092, b:9093', TOPIC_PARTITIONS: '6', LOG_LEVEL: 'DEBUG' })
+  assert.deepEqual(config.kafka.servers, ['a:9092', 'b:9093'])
+  assert.equal(config.kafka.configured, true)
+  assert.equal(config.topics.partitions, 6)
+  assert.equal(config.log.level, 'debug')
+  assert.equal(config.database.configured, false)
+})
+
+test('invalid configuration names every bad variable and what it expects', () => {
+  assert.throws(
+    () =>
+      configFromEnv({
+        KAFKA_SERVERS: 'localhost',
+        TOPIC_PARTITIONS: '0',
+        DATABASE_URL: 'mysql://x/y',
+        LOG_LEVEL: 'loud'
+      }),
+    (error: unknown) => {
+      assert.ok(isCryptoVizError(error, 'CV_ERR_CONFIG_INVALID'))
+      assert.match(error.message, /4 variables/)
+      assert.match(error.message, /KAFKA_SERVERS: in item "localhost": expected host:port/)
+      assert.match(error.message, /TOPIC_PARTITIONS: expected an integer from 1 to 1000, got "0"/)
+      assert.match(
+        error.message,
+        /DATABASE_URL: expected a URL starting with postgres:\/\/ or postgresql:\/\//
+      )
+      assert.match(error.message, /LOG_LEVEL: expected one of trace, debug/)
+      return true
+    }
+  )
+})
+
+test('the configuration is frozen', () => {
+  const config = configFromEnv({})
+  assert.throws(() => {
+    ;(config.topics as { partitions: number }).partitions = 9
+  }, TypeError)
+})
+
+test('the program stops at once on invalid configuration, exit code 78, naming the variable', async () => {
+  await assert.rejects(
+    run(process.execPath, ['src/cli.ts', 'config'], {
+      env: { ...process.env, TOPIC_REPLICATION_FACTOR: 'three' }
+    }),
+    (error: { code: number; stderr: string }) => {
+      assert.equal(error.code, 78)
+      assert.match(error.stderr, /TOPIC_REPLICATION_FACTOR: expected an integer from 1 to 10, got "three"/)
+      return true
+    }
+  )
+})
+
+test('.env.example documents exactly the variables the program reads, with their defaults', () => {
+  const example = readFileSync('.env.example', 'utf8')
+  const documented = new Map(
+    [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=(.*)$/gm)].map(m => [m[1] ?? '', (m[2] ?? '').trim()])
+  )
+  assert.deepEqual([...documented.keys()].sort(), Object.keys(variables).sort())
+  for (const [name, spec] of Object.entries(variables)) {
+    assert.equal(documented.get(name), spec.default, `default of ${name} in .env.example`)
+  }
+})
