@@ -1,0 +1,183 @@
+/**
+ * Creates the declared topics through the Kafka admin API: waits for the broker (retries with
+ * backoff until a deadline), creates what is missing, then describes every topic and reports
+ * partitions and leaders. Idempotent; an existing topic that differs from its declaration is
+ * reported as a mismatch, never silently accepted.
+ */
+import { Admin } from '@platformatic/kafka'
+import type { Logger } from 'pino'
+import { equalJitterDelay, sleep } from '../../lib/backoff.ts'
+import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
+import type { TopicSpec } from '../topics.ts'
+import { type KafkaConnection, baseOptions } from './kafka-options.ts'
+
+export type TopicOutcome = 'created' | 'unchanged' | 'grown' | 'mismatch'
+
+export interface TopicReport {
+  name: string
+  outcome: TopicOutcome
+  declaredPartitions: number
+  partitions: number
+  declaredReplicationFactor: number
+  replicationFactor: number
+  /** Leader broker id per partition, in partition order (-1: no leader yet). */
+  leaders: number[]
+  /** Why the topic is a mismatch, in words. */
+  problems: string[]
+}
+
+export interface EnsureTopicsOptions {
+  readyTimeoutMs: number
+  /** Add partitions to topics that have fewer than declared (never removes; Kafka cannot). */
+  growPartitions?: boolean
+  log: Logger
+  /** Called before each wait, for a progress line. */
+  onWait?: (attempt: number, lastError: string) => void
+}
+
+export function createAdmin(connection: KafkaConnection): Admin {
+  return new Admin({ ...baseOptions(connection, 'admin'), retries: 0 })
+}
+
+/** Resolves once the broker answers a metadata request; throws BROKER_UNREACHABLE after the deadline. */
+export async function waitForBroker(
+  admin: Admin,
+  connection: KafkaConnection,
+  options: Pick<EnsureTopicsOptions, 'readyTimeoutMs' | 'onWait'>
+): Promise<void> {
+  const deadline = Date.now() + options.readyTimeoutMs
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.listTopics()
+      return
+    } catch (error) {
+      const remaining = deadline - Date.now()
+      if (remaining <= 0) {
+        throw new CryptoVizError(
+          ErrorCodes.BROKER_UNREACHABLE,
+          `Kafka at ${connection.servers.join(',')} not reachable after ${Math.round(options.readyTimeoutMs / 1000)} s ` +
+            `(${attempt} attempts; last error: ${describeError(error)}). Is Kafka running? ` +
+            'Start it with scripts/infra.sh start kafka (or docker compose up -d kafka), check KAFKA_SERVERS, ' +
+            'or wait longer with KAFKA_READY_TIMEOUT_MS.',
+          { cause: error, retryable: true }
+        )
+      }
+      options.onWait?.(attempt, describeError(error))
+      await sleep(Math.min(remaining, equalJitterDelay(attempt, { initialMs: 250, maxMs: 5_000 })))
+    }
+  }
+}
+
+async function describe(admin: Admin, names: string[]) {
+  // A freshly created topic may be unknown to the broker's metadata cache, or leaderless, for a
+  // moment: ask again (bounded) until every partition has a leader.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const metadata = await admin.metadata({ topics: names, forceUpdate: true })
+      const leaderless = names.some(name =>
+        (metadata.topics.get(name)?.partitions ?? []).some(partition => partition.leader < 0)
+      )
+      if (!leaderless || attempt >= 40) return metadata
+    } catch (error) {
+      if (attempt >= 40)
+        throw new CryptoVizError(
+          ErrorCodes.TOPIC_ADMIN,
+          `describing topics failed: ${describeError(error)}`,
+          {
+            cause: error,
+            retryable: true
+          }
+        )
+    }
+    await sleep(250)
+  }
+}
+
+export async function ensureTopics(
+  connection: KafkaConnection,
+  specs: readonly TopicSpec[],
+  options: EnsureTopicsOptions
+): Promise<TopicReport[]> {
+  const admin = createAdmin(connection)
+  try {
+    await waitForBroker(admin, connection, options)
+    const existing = new Set(await admin.listTopics())
+    const created = new Set<string>()
+    for (const spec of specs.filter(s => !existing.has(s.name))) {
+      try {
+        await admin.createTopics({
+          topics: [spec.name],
+          partitions: spec.partitions,
+          replicas: spec.replicationFactor,
+          configs: [{ name: 'retention.ms', value: String(spec.retentionMs) }]
+        })
+        created.add(spec.name)
+        options.log.info({ topic: spec.name, partitions: spec.partitions }, 'topic created')
+      } catch (error) {
+        // Another process may have created it between our list and create: then it simply exists.
+        if (!/already exists/i.test(describeError(error))) {
+          throw new CryptoVizError(
+            ErrorCodes.TOPIC_ADMIN,
+            `creating topic ${spec.name} failed: ${describeError(error)}`,
+            {
+              cause: error
+            }
+          )
+        }
+      }
+    }
+    const grown = options.growPartitions ? await grow(admin, specs, existing) : new Set<string>()
+    const metadata = await describe(
+      admin,
+      specs.map(s => s.name)
+    )
+    return specs.map(spec => {
+      const topic = metadata.topics.get(spec.name)
+      const partitions = topic?.partitionsCount ?? 0
+      const replicationFactor = topic?.partitions[0]?.replicas.length ?? 0
+      const problems: string[] = []
+      if (partitions !== spec.partitions)
+        problems.push(
+          `has ${partitions} partitions, declared ${spec.partitions}` +
+            (partitions < spec.partitions
+              ? ' (run `crypto-viz topics --grow-partitions` to add partitions; keyed records move)'
+              : ' (Kafka cannot remove partitions: set TOPIC_PARTITIONS to match, or delete and recreate the topic)')
+        )
+      if (replicationFactor !== spec.replicationFactor)
+        problems.push(`has replication factor ${replicationFactor}, declared ${spec.replicationFactor}`)
+      const outcome: TopicOutcome =
+        problems.length > 0
+          ? 'mismatch'
+          : created.has(spec.name)
+            ? 'created'
+            : grown.has(spec.name)
+              ? 'grown'
+              : 'unchanged'
+      return {
+        name: spec.name,
+        outcome,
+        declaredPartitions: spec.partitions,
+        partitions,
+        declaredReplicationFactor: spec.replicationFactor,
+        replicationFactor,
+        leaders: (topic?.partitions ?? []).map(p => p.leader),
+        problems
+      }
+    })
+  } finally {
+    await admin.close().catch(() => undefined)
+  }
+}
+
+async function grow(admin: Admin, specs: readonly TopicSpec[], existing: Set<string>): Promise<Set<string>> {
+  const metadata = await admin.metadata({ topics: specs.filter(s => existing.has(s.name)).map(s => s.name) })
+  const grown = new Set<string>()
+  for (const spec of specs) {
+    const current = metadata.topics.get(spec.name)?.partitionsCount
+    if (current !== undefined && current < spec.partitions) {
+      await admin.createPartitions({ topics: [{ name: spec.name, count: spec.partitions }] })
+      grown.add(spec.name)
+    }
+  }
+  return grown
+}

@@ -1,0 +1,27 @@
+/** Real-broker helpers: the broker the test run started (scripts/infra.sh), unique topics per test. */
+import { Admin } from '@platformatic/kafka'
+import type { KafkaConnection } from '../../src/bus/kafka/kafka-options.ts'
+import { uniqueName } from './names.ts'
+
+export const testKafka: KafkaConnection = {
+  servers: (process.env.KAFKA_SERVERS ?? '127.0.0.1:9092').split(','),
+  clientId: 'crypto-viz-test'
+}
+
+export async function createTopics(partitions: number, ...prefixes: string[]): Promise<string[]> {
+  const names = prefixes.map(prefix => uniqueName(`t-${prefix}`))
+  const admin = new Admin({ clientId: 'crypto-viz-test-admin', bootstrapBrokers: [...testKafka.servers] })
+  try {
+    await admin.createTopics({ topics: names, partitions, replicas: 1 })
+    // Wait until every partition has a leader, so the first produce does not race the creation.
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const metadata = await admin.metadata({ topics: names, forceUpdate: true }).catch(() => undefined)
+      const ready = names.every(n => (metadata?.topics.get(n)?.partitions ?? []).some(p => p.leader >= 0))
+      if (ready) break
+      await new Promise(resolve => setTimeout(resolve, 250))
+    }
+  } finally {
+    await admin.close()
+  }
+  return names
+}
