@@ -1,0 +1,17 @@
+# The app roles (crypto-viz produce|ingest|analytics|api|topics|migrate), run from TypeScript
+# sources directly: Node 24 strips types natively, so there is no compile step to drift.
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY src ./src
+USER node
+ENTRYPOINT ["node", "src/cli.ts"]
+CMD ["help"]
