@@ -7,12 +7,14 @@
 #   scripts/infra.sh stop  [svc...]     stop them gracefully, in reverse order
 #   scripts/infra.sh status             one line per service
 #
-# Ports: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), PGPORT (5432), REDIS_PORT (6379).
+# Ports: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), PGPORT (5432), REDIS_PORT (6379);
+# KAFKA_FAULT_PORT (19092-19095) for fault-injection tests (see write_kafka_config).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_FAULT_PORT="${KAFKA_FAULT_PORT:-19092}"
 PGPORT="${PGPORT:-5432}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 PG_USER=cryptoviz PG_PASSWORD=cryptoviz PG_DB=cryptoviz
@@ -84,11 +86,14 @@ write_kafka_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+# FAULT1/FAULT2 exist for fault-injection tests: each advertises a port one above where it listens,
+# where a test runs a TCP proxy it can cut, so that every connection of a client bootstrapped
+# there (metadata included) goes through the proxy. Without a proxy running they are unused.
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,FAULT1://127.0.0.1:$((KAFKA_FAULT_PORT)),FAULT2://127.0.0.1:$((KAFKA_FAULT_PORT + 2))
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,FAULT1://127.0.0.1:$((KAFKA_FAULT_PORT + 1)),FAULT2://127.0.0.1:$((KAFKA_FAULT_PORT + 3))
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,FAULT1:PLAINTEXT,FAULT2:PLAINTEXT
 log.dirs=$KAFKA_DATA/logs
 # The project creates its topics itself (crypto-viz topics); a typo must not create a topic.
 auto.create.topics.enable=false

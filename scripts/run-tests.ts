@@ -5,8 +5,28 @@
  */
 import { spawnSync } from 'node:child_process'
 import { globSync } from 'node:fs'
+import { createConnection } from 'node:net'
 
-const infra = spawnSync('bash', ['scripts/infra.sh', 'start'], { stdio: 'inherit' })
+function reachable(port: number): Promise<boolean> {
+  return new Promise<boolean>(resolve => {
+    const socket = createConnection(port, '127.0.0.1')
+    const done = (ok: boolean): void => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(1_000)
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+    socket.once('timeout', () => done(false))
+  })
+}
+
+// Services already answering (started by another checkout, or by hand) are used as they are.
+const ports = [9092, 5432, 6379]
+const up = await Promise.all(ports.map(reachable))
+const infra = up.every(Boolean)
+  ? { status: 0 }
+  : spawnSync('bash', ['scripts/infra.sh', 'start'], { stdio: 'inherit' })
 if (infra.status !== 0) {
   process.stderr.write(
     '\nThe tests need a real Kafka, PostgreSQL and Redis. Install them once with `scripts/infra.sh install`\n' +
