@@ -39,7 +39,13 @@ const args = process.argv.slice(2)
 const files = args.length > 0 ? args : globSync('test/**/*.test.ts').sort()
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
+  [
+    '--test',
+    '--test-reporter=spec',
+    '--test-timeout=180000',
+    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    ...files
+  ],
   { stdio: 'inherit', env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } }
 )
 process.exit(result.status ?? 1)

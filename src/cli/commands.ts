@@ -1,6 +1,7 @@
 /** Every CLI command, in the order `crypto-viz help` lists them. */
 import type { Command } from './command.ts'
 import { configCommand } from './config-command.ts'
+import { migrateCommand } from './migrate-command.ts'
 import { topicsCommand } from './topics-command.ts'
 
-export const commands: readonly Command[] = [topicsCommand, configCommand]
+export const commands: readonly Command[] = [topicsCommand, migrateCommand, configCommand]

@@ -26,7 +26,17 @@ export interface Config {
     readonly retentionHours: number
     readonly deadLetterRetentionHours: number
   }
-  readonly database: { readonly url: string; readonly configured: boolean }
+  readonly database: {
+    readonly url: string
+    readonly configured: boolean
+    readonly poolSize: number
+    readonly timescale: {
+      readonly mode: 'auto' | 'on' | 'off'
+      readonly rawRetentionDays: number
+      readonly aggregateRetentionDays: number
+      readonly compressAfterDays: number
+    }
+  }
   readonly redis: { readonly url: string; readonly configured: boolean }
 }
 
@@ -95,7 +105,17 @@ export function configFromEnv(env: Env): Config {
       retentionHours: v.TOPIC_RETENTION_HOURS,
       deadLetterRetentionHours: v.DEAD_LETTER_RETENTION_HOURS
     },
-    database: { url: v.DATABASE_URL, configured: set.has('DATABASE_URL') },
+    database: {
+      url: v.DATABASE_URL,
+      configured: set.has('DATABASE_URL'),
+      poolSize: v.DATABASE_POOL_SIZE,
+      timescale: {
+        mode: v.TIMESCALE,
+        rawRetentionDays: v.RETENTION_DAYS_RAW,
+        aggregateRetentionDays: v.RETENTION_DAYS_AGGREGATES,
+        compressAfterDays: v.COMPRESS_AFTER_DAYS
+      }
+    },
     redis: { url: v.REDIS_URL, configured: set.has('REDIS_URL') }
   })
 }

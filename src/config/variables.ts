@@ -73,6 +73,27 @@ export const variables = {
     'postgres://cryptoviz:cryptoviz@127.0.0.1:5432/cryptoviz',
     'PostgreSQL/TimescaleDB connection URL.'
   ),
+  DATABASE_POOL_SIZE: variable(integer(1, 200), '10', 'Connections in the database pool of each process.'),
+  TIMESCALE: variable(
+    oneOf('auto', 'on', 'off'),
+    'auto',
+    'Use TimescaleDB hypertables when the extension is available (auto), require it (on), or never (off).'
+  ),
+  RETENTION_DAYS_RAW: variable(
+    integer(0, 36_500),
+    '0',
+    'TimescaleDB: days of raw trades/tickers/book tops to keep (0 keeps everything).'
+  ),
+  RETENTION_DAYS_AGGREGATES: variable(
+    integer(0, 36_500),
+    '0',
+    'TimescaleDB: days of candles, indicators and sentiment series to keep (0 keeps everything).'
+  ),
+  COMPRESS_AFTER_DAYS: variable(
+    integer(1, 3_650),
+    '7',
+    'TimescaleDB: compress chunks older than this many days.'
+  ),
   REDIS_URL: variable(url(['redis:', 'rediss:']), 'redis://127.0.0.1:6379', 'Redis URL for the API cache.')
 } as const satisfies Record<string, Variable<unknown>>
 

@@ -11,6 +11,9 @@ export const ErrorCodes = {
   BUS_PUBLISH: 'CV_ERR_BUS_PUBLISH',
   BUS_CLOSED: 'CV_ERR_BUS_CLOSED',
   SCHEMA_INVALID: 'CV_ERR_SCHEMA_INVALID',
+  DB_UNAVAILABLE: 'CV_ERR_DB_UNAVAILABLE',
+  DB_QUERY: 'CV_ERR_DB_QUERY',
+  MIGRATION: 'CV_ERR_MIGRATION',
   USAGE: 'CV_ERR_USAGE'
 } as const
 
@@ -51,7 +54,9 @@ export function describeError(error: unknown): string {
   const parts = [error.message]
   let cause: unknown = error.cause
   for (let depth = 0; cause instanceof Error && depth < 4; depth++) {
-    parts.push(cause.message)
+    // Wrappers often quote their cause already; repeat only what is new.
+    const message = cause.message
+    if (!parts.some(part => part.includes(message))) parts.push(message)
     cause = cause.cause
   }
   return parts.filter(Boolean).join(': ')

@@ -9,7 +9,7 @@ export { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client'
 export function createMetricsRegistry(labels: Record<string, string> = {}): Registry {
   const registry = new Registry()
   registry.setDefaultLabels(labels)
-  collectDefaultMetrics({ register: registry, prefix: 'cryptoviz_process_' })
+  collectDefaultMetrics({ register: registry, prefix: 'cryptoviz_' })
   return registry
 }
 

@@ -8,6 +8,7 @@ import type { Bus } from '../bus/bus.ts'
 import type { Config } from '../config/config.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Health } from '../ops/health.ts'
+import type { Database } from '../store/database.ts'
 
 export interface RoleContext {
   config: Config
@@ -15,6 +16,11 @@ export interface RoleContext {
   bus: Bus
   health: Health
   metrics: Registry
+  /**
+   * The process's shared database, opened (and migrated) on first use: roles that never call it
+   * (producers) never connect. Closed by the runtime after every role stopped.
+   */
+  database(): Promise<Database>
   /** Aborted when the process is asked to stop. */
   signal: AbortSignal
 }

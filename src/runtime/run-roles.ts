@@ -9,15 +9,27 @@ import { describeError } from '../errors/errors.ts'
 import { Health } from '../ops/health.ts'
 import { createMetricsRegistry } from '../ops/metrics.ts'
 import { startOpsServer } from '../ops/ops-server.ts'
+import type { Database } from '../store/database.ts'
+import { openDatabase } from '../store/open-database.ts'
 import type { Role, RunningRole } from './role.ts'
 
-export async function runRoles(context: CommandContext, roles: readonly Role[]): Promise<number> {
+export interface RunRolesOptions {
+  /** Told the ops endpoint's port once it listens (OPS_PORT=0 picks a free one). */
+  onOpsServer?: (port: number) => void
+}
+
+export async function runRoles(
+  context: CommandContext,
+  roles: readonly Role[],
+  options: RunRolesOptions = {}
+): Promise<number> {
   const { config, log, signal } = context
   const names = roles.map(r => r.name).join('+')
   const metrics = createMetricsRegistry({ role: names })
   const health = new Health()
   const ops = await startOpsServer({ host: config.ops.host, port: config.ops.port, health, metrics })
   log.info({ url: `http://${config.ops.host}:${ops.port}/health/ready` }, 'health and metrics served')
+  options.onOpsServer?.(ops.port)
   let busReady = false
   health.register('bus', () =>
     busReady
@@ -26,6 +38,13 @@ export async function runRoles(context: CommandContext, roles: readonly Role[]):
   )
   const bus = await createBus(config, log)
   busReady = true
+  let database: Promise<Database> | undefined
+  const openSharedDatabase = (): Promise<Database> => {
+    database ??= openDatabase(config, log, { applicationName: `crypto-viz-${names}` }).then(
+      opened => opened.db
+    )
+    return database
+  }
   const running: { name: string; handle: RunningRole }[] = []
   let exitCode = 0
   try {
@@ -38,6 +57,7 @@ export async function runRoles(context: CommandContext, roles: readonly Role[]):
         bus,
         health,
         metrics,
+        database: openSharedDatabase,
         signal
       })
       running.push({ name: role.name, handle })
@@ -57,6 +77,7 @@ export async function runRoles(context: CommandContext, roles: readonly Role[]):
       log.info({ role: name }, 'role stopped')
     }
     await bus.close()
+    if (database !== undefined) await (await database.catch(() => undefined))?.close()
     await ops.close()
   }
   return exitCode
