@@ -8,6 +8,7 @@ import type { Bus } from '../bus/bus.ts'
 import type { Config } from '../config/config.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Health } from '../ops/health.ts'
+import type { LiveEvents } from '../live/live-events.ts'
 import type { Database } from '../store/database.ts'
 
 export interface RoleContext {
@@ -21,6 +22,8 @@ export interface RoleContext {
    * (producers) never connect. Closed by the runtime after every role stopped.
    */
   database(): Promise<Database>
+  /** The process's shared live-events channel (Redis pub/sub in the full stack), created on first use. */
+  live(): LiveEvents
   /** Aborted when the process is asked to stop. */
   signal: AbortSignal
 }

@@ -9,6 +9,8 @@ import { describeError } from '../errors/errors.ts'
 import { Health } from '../ops/health.ts'
 import { createMetricsRegistry } from '../ops/metrics.ts'
 import { startOpsServer } from '../ops/ops-server.ts'
+import type { LiveEvents } from '../live/live-events.ts'
+import { RedisLiveEvents } from '../live/redis-live-events.ts'
 import type { Database } from '../store/database.ts'
 import { openDatabase } from '../store/open-database.ts'
 import type { Role, RunningRole } from './role.ts'
@@ -45,6 +47,8 @@ export async function runRoles(
     )
     return database
   }
+  let live: LiveEvents | undefined
+  const sharedLive = (): LiveEvents => (live ??= new RedisLiveEvents(config.redis.url, log))
   const running: { name: string; handle: RunningRole }[] = []
   let exitCode = 0
   try {
@@ -58,6 +62,7 @@ export async function runRoles(
         health,
         metrics,
         database: openSharedDatabase,
+        live: sharedLive,
         signal
       })
       running.push({ name: role.name, handle })
@@ -77,6 +82,7 @@ export async function runRoles(
       log.info({ role: name }, 'role stopped')
     }
     await bus.close()
+    await live?.close()
     if (database !== undefined) await (await database.catch(() => undefined))?.close()
     await ops.close()
   }

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { LiveEvent } from '../../src/live/live-events.ts'
+import { RedisLiveEvents } from '../../src/live/redis-live-events.ts'
+import { silentLogger } from '../../src/log/logger.ts'
+import { startTcpProxy } from '../helpers/tcp-proxy.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+function trade(key: string): LiveEvent {
+  return { channel: 'trades', key, data: { price: '1.0' }, storedAt: new Date().toISOString() }
+}
+
+test('an event published by one writer reaches every subscriber, as two API instances would', async () => {
+  const writer = new RedisLiveEvents(redisUrl, silentLogger())
+  const apiA = new RedisLiveEvents(redisUrl, silentLogger())
+  const apiB = new RedisLiveEvents(redisUrl, silentLogger())
+  const seenA: LiveEvent[] = []
+  const seenB: LiveEvent[] = []
+  try {
+    await apiA.subscribe(event => seenA.push(event))
+    await apiB.subscribe(event => seenB.push(event))
+    const key = `TEST${Date.now()}/USD`
+    await writer.publish([trade(key), { ...trade(key), channel: 'alerts' }])
+    await waitFor(
+      'both instances to receive both events',
+      () => seenA.filter(e => e.key === key).length === 2 && seenB.filter(e => e.key === key).length === 2
+    )
+    assert.deepEqual(
+      seenA
+        .filter(e => e.key === key)
+        .map(e => e.channel)
+        .sort(),
+      ['alerts', 'trades']
+    )
+  } finally {
+    await Promise.all([writer.close(), apiA.close(), apiB.close()])
+  }
+})
+
+test('with Redis away, publish fails fast instead of queueing, and a subscriber hears events again after it returns', async () => {
+  const proxy = await startTcpProxy({ targetPort: Number(new URL(redisUrl).port || 6379) })
+  const viaProxy = `redis://127.0.0.1:${proxy.port}`
+  const writer = new RedisLiveEvents(redisUrl, silentLogger())
+  const cutWriter = new RedisLiveEvents(viaProxy, silentLogger())
+  const api = new RedisLiveEvents(viaProxy, silentLogger())
+  const seen: LiveEvent[] = []
+  try {
+    await api.subscribe(event => seen.push(event))
+    await cutWriter.publish([trade('warmup')])
+    await proxy.cut()
+    const started = Date.now()
+    await assert.rejects(cutWriter.publish([trade('lost')]))
+    assert.ok(Date.now() - started < 5_000, 'failed fast')
+    await proxy.restore()
+    const key = `BACK${Date.now()}/USD`
+    await waitFor(
+      'the resubscribed instance to hear a new event',
+      async () => {
+        await writer.publish([trade(key)])
+        return seen.some(e => e.key === key)
+      },
+      20_000,
+      300
+    )
+  } finally {
+    await Promise.all([writer.close(), cutWriter.close(), api.close()])
+    await proxy.close()
+  }
+})
