@@ -13,6 +13,7 @@ import type { LiveEvents } from '../live/live-events.ts'
 import { RedisLiveEvents } from '../live/redis-live-events.ts'
 import type { Database } from '../store/database.ts'
 import { openDatabase } from '../store/open-database.ts'
+import { startHeartbeat } from './heartbeat.ts'
 import type { Role, RunningRole } from './role.ts'
 
 export interface RunRolesOptions {
@@ -68,6 +69,8 @@ export async function runRoles(
       running.push({ name: role.name, handle })
       log.info({ role: role.name }, 'role started')
     }
+    const heartbeat = startHeartbeat({ role: names, health, live: sharedLive, log })
+    signal.addEventListener('abort', () => heartbeat.stop(), { once: true })
     if (!signal.aborted) {
       await new Promise<void>(resolve => signal.addEventListener('abort', () => resolve(), { once: true }))
     }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { configFromEnv } from '../../src/config/config.ts'
+import type { LiveEvent } from '../../src/live/live-events.ts'
+import { RedisLiveEvents } from '../../src/live/redis-live-events.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import type { Role } from '../../src/runtime/role.ts'
 import { runRoles } from '../../src/runtime/run-roles.ts'
@@ -8,7 +10,7 @@ import { adminUrl } from '../helpers/db.ts'
 import { testKafka } from '../helpers/kafka.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-test('a role runs with health, metrics and a lazily opened database, and is stopped gracefully on signal', async () => {
+test('a role runs with health, metrics, heartbeats and a lazily opened database, and is stopped gracefully on signal', async () => {
   const config = configFromEnv({
     KAFKA_SERVERS: testKafka.servers.join(','),
     DATABASE_URL: adminUrl,
@@ -16,6 +18,11 @@ test('a role runs with health, metrics and a lazily opened database, and is stop
     LOG_LEVEL: 'silent'
   })
   const events: string[] = []
+  const heard: LiveEvent[] = []
+  const listener = new RedisLiveEvents(config.redis.url, silentLogger())
+  await listener.subscribe(event => {
+    if (event.channel === 'pipeline' && event.key.startsWith('probe@')) heard.push(event)
+  })
   let opsPort = 0
   const role: Role = {
     name: 'probe',
@@ -49,8 +56,14 @@ test('a role runs with health, metrics and a lazily opened database, and is stop
   try {
     await waitFor('the role to start', () => events.includes('started db=1'), 30_000)
     await checkEndpoints(opsPort)
+    const beat = await waitFor('a heartbeat on the pipeline channel', () => heard[0], 10_000)
+    const data = beat.data as { role: string; health: { status: string; checks: Record<string, unknown> } }
+    assert.equal(data.role, 'probe')
+    assert.equal(data.health.status, 'up')
+    assert.ok('probe' in data.health.checks)
   } finally {
     controller.abort()
+    await listener.close()
   }
   assert.equal(await running, 0)
   assert.deepEqual(events, ['started db=1', 'stopped'])
