@@ -142,6 +142,9 @@ export class PostgresDatabase implements Database {
           broken ||= classified.retryable
           throw classified
         }
+      },
+      async exec(sql: string) {
+        await tx.query(sql)
       }
     }
     try {
