@@ -15,9 +15,9 @@ import {
   stringDeserializer
 } from '@platformatic/kafka'
 import type { Logger } from 'pino'
-import { backoffDelay, sleep } from '../../lib/backoff.ts'
 import { describeError } from '../../errors/errors.ts'
 import type { ConsumedRecord, SubscribeOptions, Subscription, TopicPartition } from '../bus.ts'
+import { handleWithRetry } from '../handler-retry.ts'
 import { type KafkaConnection, baseOptions } from './kafka-options.ts'
 
 type KafkaMessage = Message<string, Buffer, string, string>
@@ -151,29 +151,8 @@ export class GroupConsumer implements Subscription {
   }
 
   /** Runs the handler until it succeeds; false if the consumer closed first (no commit then). */
-  async #handle(records: ConsumedRecord[]): Promise<boolean> {
-    const backoff = this.#options.retryBackoffMs ?? { min: 100, max: 10_000 }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#options.handler(records)
-        return true
-      } catch (error) {
-        this.#options.onHandlerError?.(error, attempt, records)
-        const delay = Math.max(
-          backoff.min,
-          backoffDelay(attempt, { initialMs: backoff.min, maxMs: backoff.max })
-        )
-        this.#log.warn(
-          { err: describeError(error), attempt, records: records.length, retryInMs: delay },
-          'batch handler failed; retrying the same records'
-        )
-        try {
-          await sleep(delay, this.#abort.signal)
-        } catch {
-          return false
-        }
-      }
-    }
+  #handle(records: ConsumedRecord[]): Promise<boolean> {
+    return handleWithRetry(this.#options, records, this.#abort.signal, this.#log)
   }
 
   async #commit(batch: KafkaMessage[]): Promise<void> {
