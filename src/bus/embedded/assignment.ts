@@ -1,8 +1,9 @@
 /**
- * Which member of a group owns which partition: every partition of a topic goes to one member
- * subscribed to that topic, the least loaded so far (ties go to the member that joined first). Pure
- * and deterministic, so a rebalance moves as few partitions as the new membership requires and the
- * tests can state the outcome exactly.
+ * Which member of a group owns which partition. Per topic, the members subscribed to it share its
+ * partitions evenly (counts differ by at most one), and a partition stays with its current owner
+ * whenever balance allows: a rebalance moves only the partitions it must, so fewer batches are
+ * interrupted and fewer records handed over. Pure and deterministic (ties go to the member that
+ * joined first), so tests can state the outcome exactly.
  */
 import type { TopicPartition } from '../bus.ts'
 
@@ -13,20 +14,52 @@ export interface GroupMemberSpec {
 
 export function assignPartitions(
   members: readonly GroupMemberSpec[],
-  partitionsOf: (topic: string) => number
+  partitionsOf: (topic: string) => number,
+  current: ReadonlyMap<string, readonly TopicPartition[]> = new Map()
 ): Map<string, TopicPartition[]> {
   const plan = new Map<string, TopicPartition[]>(members.map(member => [member.id, []]))
   const topics = [...new Set(members.flatMap(member => member.topics))].sort()
   for (const topic of topics) {
     const eligible = members.filter(member => member.topics.includes(topic))
-    for (let partition = 0; partition < partitionsOf(topic); partition++) {
-      let chosen: TopicPartition[] | undefined
+    const partitions = partitionsOf(topic)
+    const floor = Math.floor(partitions / eligible.length)
+    const previous = new Map<number, string>()
+    for (const member of eligible) {
+      for (const tp of current.get(member.id) ?? [])
+        if (tp.topic === topic) previous.set(tp.partition, member.id)
+    }
+    const count = new Map(eligible.map(member => [member.id, 0]))
+    const give = (partition: number, memberId: string): void => {
+      plan.get(memberId)?.push({ topic, partition })
+      count.set(memberId, (count.get(memberId) ?? 0) + 1)
+    }
+    let extras = partitions % eligible.length
+    const left: number[] = []
+    // Owners keep up to their fair share first…
+    for (let partition = 0; partition < partitions; partition++) {
+      const owner = previous.get(partition)
+      if (owner !== undefined && (count.get(owner) ?? 0) < floor) give(partition, owner)
+      else left.push(partition)
+    }
+    // …then one more where the division leaves extras…
+    const unowned: number[] = []
+    for (const partition of left) {
+      const owner = previous.get(partition)
+      if (owner !== undefined && extras > 0 && count.get(owner) === floor) {
+        give(partition, owner)
+        extras--
+      } else unowned.push(partition)
+    }
+    // …and the rest goes to the least loaded, which can never push anyone past floor + 1.
+    for (const partition of unowned) {
+      let chosen: string | undefined
       for (const member of eligible) {
-        const owned = plan.get(member.id) ?? []
-        if (chosen === undefined || owned.length < chosen.length) chosen = owned
+        if (chosen === undefined || (count.get(member.id) ?? 0) < (count.get(chosen) ?? 0)) chosen = member.id
       }
-      chosen?.push({ topic, partition })
+      if (chosen !== undefined) give(partition, chosen)
     }
   }
+  for (const owned of plan.values())
+    owned.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
   return plan
 }

@@ -120,7 +120,10 @@ export class ConsumerGroup {
   }
 
   async #rebalance(): Promise<void> {
-    const plan = assignPartitions(this.#members, topic => this.#partitions(topic).length)
+    const current = new Map(
+      this.#members.map(m => [m.id, m.owned().map(({ topic, partition }) => ({ topic, partition }))])
+    )
+    const plan = assignPartitions(this.#members, topic => this.#partitions(topic).length, current)
     const targets = new Map(
       this.#members.map(m => [
         m,
