@@ -23,8 +23,12 @@ export interface CommittedOffset {
 }
 
 const FILE = 'offsets.log'
-const COMPACT_AFTER_BYTES = 1024 * 1024
 const SYNC_EVERY_MS = 1_000
+
+export interface OffsetStoreOptions {
+  /** Size past which the file is rewritten as a snapshot. Default 1 MiB. */
+  compactAfterBytes?: number
+}
 
 function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`
@@ -71,6 +75,7 @@ function decodeBody(body: Buffer): { groupId: string; offsets: CommittedOffset[]
 export class OffsetStore {
   readonly #dir: string
   readonly #log: Logger
+  readonly #compactAfterBytes: number
   readonly #groups = new Map<string, Map<string, CommittedOffset>>()
   #handle: FileHandle
   #size: number
@@ -78,20 +83,21 @@ export class OffsetStore {
   #chain: Promise<void> = Promise.resolve()
   readonly #timer: NodeJS.Timeout
 
-  private constructor(dir: string, log: Logger, handle: FileHandle, size: number) {
+  private constructor(dir: string, log: Logger, handle: FileHandle, options: OffsetStoreOptions) {
     this.#dir = dir
+    this.#compactAfterBytes = options.compactAfterBytes ?? 1024 * 1024
     this.#log = log
     this.#handle = handle
-    this.#size = size
+    this.#size = 0
     this.#timer = setInterval(() => void this.#serial(() => this.#syncIfDirty()), SYNC_EVERY_MS)
     this.#timer.unref()
   }
 
-  static async open(dir: string, log: Logger): Promise<OffsetStore> {
+  static async open(dir: string, log: Logger, options: OffsetStoreOptions = {}): Promise<OffsetStore> {
     // 'a+': reads from anywhere, writes always at the end, which is what an append-only file wants.
     const handle = await open(join(dir, FILE), 'a+')
     const bytes = await handle.readFile()
-    const store = new OffsetStore(dir, log, handle, 0)
+    const store = new OffsetStore(dir, log, handle, options)
     let at = 0
     while (bytes.length - at >= 8) {
       const length = bytes.readUInt32BE(at)
@@ -117,8 +123,9 @@ export class OffsetStore {
     return this.#groups.get(groupId)?.get(partitionKey(topic, partition))?.offset
   }
 
-  groups(): string[] {
-    return [...this.#groups.keys()].sort()
+  /** Bytes in the file now (the tests watch compaction with it). */
+  get bytes(): number {
+    return this.#size
   }
 
   /** Records the group's offsets; resolves once they are written (see the file comment for fsync). */
@@ -130,7 +137,7 @@ export class OffsetStore {
       await this.#handle.write(entry)
       this.#size += entry.length
       this.#dirty = true
-      if (this.#size > COMPACT_AFTER_BYTES) await this.#compact()
+      if (this.#size > this.#compactAfterBytes) await this.#compact()
     })
   }
 
