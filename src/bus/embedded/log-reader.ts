@@ -91,8 +91,17 @@ export class LogReader {
       if (check.kind === 'corrupt') throw this.#damaged(check.reason)
       const position = this.#chunkStart + this.#at
       if (position >= view.readableBytes) {
-        if (view.nextBase !== undefined && this.#next >= view.nextBase) continue
-        throw this.#damaged(`segment ${view.path} ends before offset ${this.#next}`)
+        if (view.nextBase === undefined)
+          throw this.#damaged(`segment ${view.path} ends before offset ${this.#next}`)
+        if (this.#next < view.nextBase) {
+          // The records in between are gone: a segment was removed by hand (docs/bus.md).
+          this.#logger.warn(
+            { topic, partition, from: String(this.#next), to: String(view.nextBase), segment: view.path },
+            'embedded bus: records missing after this segment; skipping to the next segment'
+          )
+          this.#next = view.nextBase
+        }
+        continue
       }
       const length = Math.min(Math.max(CHUNK_BYTES, check.needed), view.readableBytes - position)
       if (length < check.needed) throw this.#damaged(`record at byte ${position} runs past the durable end`)

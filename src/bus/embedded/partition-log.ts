@@ -251,11 +251,18 @@ export class PartitionLog {
       const oldest = this.#segments[0]
       if (oldest === undefined || this.#segments.length < 2) break
       if (this.bytes <= this.#options.retentionBytes && oldest.modifiedMs >= cutoff) break
+      // Out of the list first, so no reader starts on it; readers holding the file open keep
+      // reading it (POSIX). If the file cannot go (Windows, permissions), it comes back and the
+      // next check tries again.
       this.#segments.shift()
-      // Readers holding the file open keep reading it; new readers start at the next segment.
-      await unlink(oldest.path).catch(error => {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      })
+      try {
+        await unlink(oldest.path)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          this.#segments.unshift(oldest)
+          throw error
+        }
+      }
       deleted++
     }
     if (deleted > 0) await syncDirectory(this.#options.dir)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { appendFile, readFile, stat, truncate, writeFile } from 'node:fs/promises'
+import { appendFile, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { test } from 'node:test'
 import { openBus, readAll, segmentsOf, tempDir, topic } from '../../helpers/embedded.ts'
 import { waitFor } from '../../helpers/wait.ts'
@@ -76,6 +76,39 @@ test('a process killed while publishing loses no acknowledged record, and its lo
     for (let n = 0; n < acknowledged; n++) assert.ok(values.has(n), `acknowledged record ${n} survived`)
     const [first, second] = await bus.inspector.partitionOffsets(['crash'])
     assert.equal(Number((first?.end ?? 0n) + (second?.end ?? 0n)), values.size, 'offsets are contiguous')
+  } finally {
+    await bus.close()
+  }
+})
+
+test('a segment removed by hand leaves a gap that readers skip, and the records around it are read', async () => {
+  const dir = await tempDir()
+  const first = await openBus(dir, [topic('t')], { segmentBytes: 1_024 })
+  for (let n = 0; n < 60; n++)
+    await first.publish([{ topic: 't', key: 'k', value: `${n}:${'x'.repeat(100)}` }])
+  await first.close()
+  const segments = await segmentsOf(dir, 't')
+  assert.ok(segments.length >= 3, `${segments.length} segments`)
+  await rm(segments[1] ?? '')
+  const bus = await openBus(dir, [topic('t')], { segmentBytes: 1_024 })
+  try {
+    const seen: number[] = []
+    const member = await bus.subscribe({
+      groupId: 'g',
+      topics: ['t'],
+      handler: async batch => {
+        seen.push(...batch.map(r => Number(r.value.toString().split(':')[0])))
+      }
+    })
+    await waitFor('the last record', () => seen.at(-1) === 59)
+    await member.close()
+    const missing = Array.from({ length: 60 }, (_, n) => n).filter(n => !seen.includes(n))
+    assert.ok(missing.length > 0 && seen[0] === 0, 'records of the first segment, then a gap')
+    assert.deepEqual(
+      missing,
+      Array.from({ length: missing.length }, (_, i) => (missing[0] ?? 0) + i),
+      'only the removed segment is missing'
+    )
   } finally {
     await bus.close()
   }
