@@ -10,7 +10,6 @@
  * commit whose token is no longer current is ignored, so its late work only causes a redelivery.
  */
 import type { Logger } from 'pino'
-import { describeError } from '../../errors/errors.ts'
 import type { TopicPartition } from '../bus.ts'
 import { type GroupMemberSpec, assignPartitions } from './assignment.ts'
 import { LogReader } from './log-reader.ts'
@@ -30,7 +29,7 @@ export interface Member extends GroupMemberSpec {
   /** Stop reading these partitions; resolves when no in-flight batch holds records of them. */
   revoke(keys: readonly string[]): Promise<void>
   /** Adds new ownerships; `all` is everything the member owns after this rebalance. */
-  assign(added: readonly Ownership[], all: readonly TopicPartition[]): Promise<void>
+  assign(added: readonly Ownership[], all: readonly TopicPartition[]): void
   owned(): readonly Ownership[]
 }
 
@@ -157,11 +156,7 @@ export class ConsumerGroup {
         this.#owners.set(key, ownership)
         added.push(ownership)
       }
-      try {
-        await member.assign(added, all)
-      } catch (error) {
-        this.#log.error({ member: member.id, err: describeError(error) }, 'assignment failed')
-      }
+      member.assign(added, all)
     }
     this.#log.info(
       { members: this.#members.map(m => `${m.id}:${(plan.get(m.id) ?? []).length}`) },

@@ -48,6 +48,8 @@ export class GroupMember implements Subscription, Member {
   readonly #closing = new AbortController()
   #assigned: readonly TopicPartition[] = []
   #inFlight: InFlight | undefined
+  /** Settles once the latest `onAssigned` has returned; reading waits for it. */
+  #ready: Promise<void> = Promise.resolve()
   #turn = 0
   #loop: Promise<void> | undefined
   #closed: Promise<void> | undefined
@@ -95,7 +97,12 @@ export class GroupMember implements Subscription, Member {
     }
   }
 
-  async assign(added: readonly Ownership[], all: readonly TopicPartition[]): Promise<void> {
+  /**
+   * Takes new partitions. `onAssigned` runs before anything more is read, but the group does not
+   * wait for it: a slow or re-entrant callback (one that closes this subscription) must not hold
+   * up the other members.
+   */
+  assign(added: readonly Ownership[], all: readonly TopicPartition[]): void {
     for (const ownership of added) {
       this.#owned.set(ownership.key, ownership)
       this.#unlisten.set(
@@ -105,12 +112,11 @@ export class GroupMember implements Subscription, Member {
     }
     this.#assigned = [...all]
     this.#log.info({ partitions: all.map(p => `${p.topic}/${p.partition}`) }, 'partitions assigned')
-    try {
-      await this.#options.onAssigned?.(this.#assigned)
-    } catch (error) {
-      this.#log.error({ err: describeError(error) }, 'onAssigned failed')
-    }
-    this.#wakeup.notify()
+    const assigned = this.#assigned
+    this.#ready = this.#ready
+      .then(() => this.#options.onAssigned?.(assigned))
+      .catch(error => this.#log.error({ err: describeError(error) }, 'onAssigned failed'))
+      .then(() => this.#wakeup.notify())
   }
 
   close(): Promise<void> {
@@ -188,6 +194,7 @@ export class GroupMember implements Subscription, Member {
     let deadline = Infinity
     for (;;) {
       if (this.#closing.signal.aborted) return undefined
+      await this.#ready
       await this.#closeRetired()
       this.#wakeup.reset()
       const owned = [...this.#owned.values()]
