@@ -139,5 +139,8 @@ const results: (Result | string)[] = [await embedded(true), await embedded(false
 if (!args['no-kafka']) results.push(await kafka())
 for (const result of results) {
   if (typeof result === 'string') console.log(result)
-  else console.log(`${result.name.padEnd(30)} publish ${rate(result.publishPerSec)}   consume ${rate(result.consumePerSec)}`)
+  else
+    console.log(
+      `${result.name.padEnd(30)} publish ${rate(result.publishPerSec)}   consume ${rate(result.consumePerSec)}`
+    )
 }
