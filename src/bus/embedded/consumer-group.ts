@@ -26,6 +26,8 @@ export interface Ownership extends TopicPartition {
 /** What the coordinator needs from a member. */
 export interface Member extends GroupMemberSpec {
   readonly from: 'earliest' | 'latest'
+  /** Closing: it gets nothing more, and what it owns goes to the others at the next rebalance. */
+  readonly leaving: boolean
   /** Stop reading these partitions; resolves when no in-flight batch holds records of them. */
   revoke(keys: readonly string[]): Promise<void>
   /** Adds new ownerships; `all` is everything the member owns after this rebalance. */
@@ -122,7 +124,8 @@ export class ConsumerGroup {
     const current = new Map(
       this.#members.map(m => [m.id, m.owned().map(({ topic, partition }) => ({ topic, partition }))])
     )
-    const plan = assignPartitions(this.#members, topic => this.#partitions(topic).length, current)
+    const staying = this.#members.filter(member => !member.leaving)
+    const plan = assignPartitions(staying, topic => this.#partitions(topic).length, current)
     const targets = new Map(
       this.#members.map(m => [
         m,
@@ -146,7 +149,7 @@ export class ConsumerGroup {
         for (const key of losing) this.#owners.delete(key)
       })
     )
-    for (const member of this.#members) {
+    for (const member of staying) {
       const all = plan.get(member.id) ?? []
       const added: Ownership[] = []
       for (const tp of all) {

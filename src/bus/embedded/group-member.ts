@@ -69,6 +69,10 @@ export class GroupMember implements Subscription, Member {
     this.#loop = this.#run()
   }
 
+  get leaving(): boolean {
+    return this.#closing.signal.aborted
+  }
+
   assignments(): readonly TopicPartition[] {
     return this.#assigned
   }
