@@ -97,7 +97,7 @@ export function busContract(target: ContractTarget): void {
     )
 
     contractTest(
-      'a handler that throws gets the same records again, in order, and they are committed once it succeeds',
+      'a handler that throws gets the same records again, nothing newer meanwhile, and they are committed once it succeeds',
       async fx => {
         const [topic = ''] = await fx.topics(1, 'retry')
         const bus = await fx.open()
@@ -112,18 +112,21 @@ export function busContract(target: ContractTarget): void {
           onHandlerError: (_error, attempt) => errors.push(attempt),
           handler: async batch => {
             attempts.push(batch.map(r => r.value.toString()))
+            // A record arriving while the batch fails must wait: the partition pauses.
+            if (attempts.length === 1) await bus.publish([{ topic, key: 'k', value: '6' }])
             if (attempts.length <= 2) throw new Error('database unavailable')
           }
         })
-        const values = await waitForValues(member, 5)
-        assert.deepEqual(values, ['1', '2', '3', '4', '5'])
+        const values = await waitForValues(member, 6)
+        assert.deepEqual(values, ['1', '2', '3', '4', '5', '6'])
         assert.deepEqual(errors, [1, 2])
-        assert.deepEqual(attempts[1], attempts[0], 'the retry holds the same records')
+        assert.deepEqual(attempts[1], attempts[0], 'the retry holds the same records, and only them')
+        assert.ok(!attempts[0]?.includes('6'))
         const [lag] = await waitFor(
           'the commit',
           async () => {
             const offsets = await bus.inspector?.groupOffsets(groupId, [topic])
-            return offsets?.[0]?.committed === 5n ? offsets : undefined
+            return offsets?.[0]?.committed === 6n ? offsets : undefined
           },
           GROUP_TIMEOUT_MS
         )
@@ -158,6 +161,29 @@ export function busContract(target: ContractTarget): void {
         assert.deepEqual(await waitForValues(third, 1), ['c'], 'what the second member handled was committed')
       }
     )
+
+    contractTest('close lets the batch in flight finish and commits it', async fx => {
+      const [topic = ''] = await fx.topics(1, 'close')
+      const bus = await fx.open()
+      const groupId = uniqueName('g-close')
+      await bus.publish(['1', '2'].map(value => ({ topic, key: 'k', value })))
+      let started = false
+      let finished = false
+      const member = await record(bus, {
+        groupId,
+        topics: [topic],
+        handler: async () => {
+          started = true
+          await new Promise(resolve => setTimeout(resolve, 200))
+          finished = true
+        }
+      })
+      await waitFor('the handler to start', () => started, GROUP_TIMEOUT_MS)
+      await member.subscription.close()
+      assert.ok(finished, 'close waited for the handler')
+      const [offsets] = (await bus.inspector?.groupOffsets(groupId, [topic])) ?? []
+      assert.equal(offsets?.committed, 2n, 'and committed its batch')
+    })
 
     contractTest(
       'two members of a group share the partitions, one owner each, and the survivor takes over when one leaves',

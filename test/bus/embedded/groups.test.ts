@@ -106,29 +106,3 @@ test('a rebalance abandons a batch being retried without committing it, and the 
     await bus.close()
   }
 })
-
-test('close lets the batch in flight finish and commits it', async () => {
-  const dir = await tempDir()
-  const bus = await openBus(dir, [topic('t')])
-  try {
-    await bus.publish(['1', '2'].map(value => ({ topic: 't', key: 'k', value })))
-    let started = false
-    let finished = false
-    const member = await bus.subscribe({
-      groupId: 'g',
-      topics: ['t'],
-      handler: async () => {
-        started = true
-        await new Promise(resolve => setTimeout(resolve, 100))
-        finished = true
-      }
-    })
-    await waitFor('the handler to start', () => started)
-    await member.close()
-    assert.ok(finished, 'close waited for the handler')
-    const [offsets] = await bus.inspector.groupOffsets('g', ['t'])
-    assert.equal(offsets?.committed, 2n)
-  } finally {
-    await bus.close()
-  }
-})
