@@ -173,7 +173,8 @@ export class EmbeddedBus implements Bus {
     for (const logs of this.#partitions.values()) {
       for (const log of logs) {
         deleted += await this.#commit
-          .exclusive(() => log.enforceRetention(now))
+          // A check still running when the bus closes must not touch the closed files.
+          .exclusive(async () => (this.#closed === undefined ? log.enforceRetention(now) : 0))
           .catch(error => {
             this.#log.error(
               { topic: log.topic, partition: log.partition, err: describeError(error) },
