@@ -13,6 +13,7 @@ import { type FileHandle, open, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import type { Logger } from 'pino'
+import { describeError } from '../../errors/errors.ts'
 import { syncDirectory } from './segment-files.ts'
 
 export interface CommittedOffset {
@@ -155,7 +156,9 @@ export class OffsetStore {
 
   #serial(task: () => Promise<void>): Promise<void> {
     const next = this.#chain.then(task)
-    this.#chain = next.catch(error => this.#log.error({ err: String(error) }, 'embedded bus: offset store'))
+    this.#chain = next.catch(error =>
+      this.#log.error({ err: describeError(error) }, 'embedded bus: writing committed offsets failed')
+    )
     return next
   }
 
