@@ -13,6 +13,11 @@ export interface Config {
   readonly log: { readonly level: VariableValues['LOG_LEVEL'] }
   readonly dataDir: string
   readonly ops: { readonly host: string; readonly port: number }
+  readonly bus: {
+    /** As configured; `auto` means Kafka when `kafka.configured`, else embedded (see create-bus.ts). */
+    readonly kind: VariableValues['BUS']
+    readonly embeddedRetentionBytes: number
+  }
   readonly kafka: {
     readonly servers: readonly string[]
     readonly clientId: string
@@ -93,6 +98,7 @@ export function configFromEnv(env: Env): Config {
     log: { level: v.LOG_LEVEL },
     dataDir: resolve(v.DATA_DIR),
     ops: { host: v.OPS_HOST, port: v.OPS_PORT },
+    bus: { kind: v.BUS, embeddedRetentionBytes: v.EMBEDDED_BUS_RETENTION_MB * 1024 * 1024 },
     kafka: {
       servers: v.KAFKA_SERVERS,
       clientId: v.KAFKA_CLIENT_ID,

@@ -35,6 +35,17 @@ export const variables = {
     'Port of /health/live, /health/ready and /metrics (0 picks a free port; each role run apart needs its own).'
   ),
 
+  BUS: variable(
+    oneOf('auto', 'kafka', 'embedded'),
+    'auto',
+    'Which bus the roles use: kafka, embedded (an in-process log under DATA_DIR/embedded/bus), or auto (Kafka if KAFKA_SERVERS is set, else embedded). The topics command always uses Kafka.'
+  ),
+  EMBEDDED_BUS_RETENTION_MB: variable(
+    integer(1, 1_048_576),
+    '128',
+    "Embedded bus: most MiB kept per partition (the oldest segments go first; the topics' retention hours apply too)."
+  ),
+
   KAFKA_SERVERS: variable(
     list(hostPort()),
     'localhost:9092',
