@@ -38,6 +38,24 @@ export interface Config {
     }
   }
   readonly redis: { readonly url: string; readonly configured: boolean }
+  readonly api: {
+    readonly host: string
+    readonly port: number
+    readonly trustProxy: boolean
+    /** Empty: no CORS headers; ['*']: any origin. */
+    readonly corsOrigins: readonly string[]
+    /** 0: no rate limiting. */
+    readonly rateLimitPerMinute: number
+    readonly cacheMaxStalenessMs: number
+    readonly pageSizeDefault: number
+    readonly pageSizeMax: number
+    readonly maxRangeDays: number
+    readonly live: {
+      readonly pingIntervalMs: number
+      readonly maxBufferedBytes: number
+      readonly maxSubscriptions: number
+    }
+  }
 }
 
 export interface LoadOptions {
@@ -116,7 +134,23 @@ export function configFromEnv(env: Env): Config {
         compressAfterDays: v.COMPRESS_AFTER_DAYS
       }
     },
-    redis: { url: v.REDIS_URL, configured: set.has('REDIS_URL') }
+    redis: { url: v.REDIS_URL, configured: set.has('REDIS_URL') },
+    api: {
+      host: v.API_HOST,
+      port: v.API_PORT,
+      trustProxy: v.API_TRUST_PROXY,
+      corsOrigins: v.CORS_ORIGINS,
+      rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+      cacheMaxStalenessMs: v.CACHE_MAX_STALENESS_MS,
+      pageSizeDefault: Math.min(v.API_PAGE_SIZE_DEFAULT, v.API_PAGE_SIZE_MAX),
+      pageSizeMax: v.API_PAGE_SIZE_MAX,
+      maxRangeDays: v.API_MAX_RANGE_DAYS,
+      live: {
+        pingIntervalMs: v.LIVE_PING_INTERVAL_MS,
+        maxBufferedBytes: v.LIVE_MAX_BUFFERED_BYTES,
+        maxSubscriptions: v.LIVE_MAX_SUBSCRIPTIONS
+      }
+    }
   })
 }
 

@@ -113,3 +113,34 @@ export function list<T>(item: Parser<T>): Parser<T[]> {
     }
   }
 }
+
+/**
+ * CORS origins: empty (no cross-origin access), `*` (any origin), or a comma-separated list of
+ * origins such as `https://dash.example.com,http://localhost:5173`.
+ */
+export function originList(): Parser<string[]> {
+  const expects = 'empty, * or a comma-separated list of origins like https://host[:port]'
+  return {
+    expects,
+    parse(raw) {
+      const value = raw.trim()
+      if (value === '') return []
+      if (value === '*') return ['*']
+      return value
+        .split(',')
+        .map(part => part.trim())
+        .filter(part => part !== '')
+        .map(part => {
+          let parsed: URL
+          try {
+            parsed = new URL(part)
+          } catch {
+            return fail(expects, raw)
+          }
+          if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== part.replace(/\/$/, ''))
+            fail(expects, raw)
+          return parsed.origin
+        })
+    }
+  }
+}

@@ -3,7 +3,7 @@
  * table is the single source: config.ts builds the typed configuration from it, and a test checks
  * that .env.example and the README document exactly these names.
  */
-import { type Parser, hostPort, integer, list, oneOf, text, url } from './parsers.ts'
+import { type Parser, boolean, hostPort, integer, list, oneOf, originList, text, url } from './parsers.ts'
 
 export interface Variable<T> {
   readonly parser: Parser<T>
@@ -94,7 +94,64 @@ export const variables = {
     '7',
     'TimescaleDB: compress chunks older than this many days.'
   ),
-  REDIS_URL: variable(url(['redis:', 'rediss:']), 'redis://127.0.0.1:6379', 'Redis URL for the API cache.')
+  REDIS_URL: variable(
+    url(['redis:', 'rediss:']),
+    'redis://127.0.0.1:6379',
+    'Redis URL for the API cache and the live-events fan-out.'
+  ),
+
+  API_HOST: variable(text(), '127.0.0.1', 'Interface the HTTP API listens on (0.0.0.0 for every interface).'),
+  API_PORT: variable(
+    integer(0, 65535),
+    '8080',
+    'Port of the HTTP API and its live WebSocket (0 picks a free port).'
+  ),
+  API_TRUST_PROXY: variable(
+    boolean(),
+    'false',
+    'Trust X-Forwarded-For from a reverse proxy, so rate limits apply per real client address.'
+  ),
+  CORS_ORIGINS: variable(
+    originList(),
+    '',
+    'Origins allowed to call the API from a browser: empty for none (the dashboard is same-origin), * for any.'
+  ),
+  RATE_LIMIT_PER_MINUTE: variable(
+    integer(0, 1_000_000),
+    '1200',
+    'Requests per minute per client address on each API instance (0 turns rate limiting off).'
+  ),
+  CACHE_MAX_STALENESS_MS: variable(
+    integer(100, 600_000),
+    '2000',
+    'Upper bound on how much older than the newest stored data a cached API answer may be.'
+  ),
+  API_PAGE_SIZE_DEFAULT: variable(
+    integer(1, 100_000),
+    '100',
+    'Items per page when a request gives no limit.'
+  ),
+  API_PAGE_SIZE_MAX: variable(integer(1, 100_000), '1000', 'Largest page a request may ask for (limit).'),
+  API_MAX_RANGE_DAYS: variable(
+    integer(1, 36_500),
+    '31',
+    'Longest time range (to - from) one request may ask for, in days.'
+  ),
+  LIVE_PING_INTERVAL_MS: variable(
+    integer(1_000, 600_000),
+    '30000',
+    'How often the API pings each live WebSocket client; one that has not answered by the next ping is dropped.'
+  ),
+  LIVE_MAX_BUFFERED_BYTES: variable(
+    integer(1_024, 1_073_741_824),
+    '1048576',
+    'Bytes a live client may have queued unsent before it is dropped as too slow (it never slows the others).'
+  ),
+  LIVE_MAX_SUBSCRIPTIONS: variable(
+    integer(1, 10_000),
+    '200',
+    'Channels one live client may subscribe to at once.'
+  )
 } as const satisfies Record<string, Variable<unknown>>
 
 export type VariableName = keyof typeof variables
