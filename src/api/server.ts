@@ -64,6 +64,8 @@ export interface ApiServerDeps {
 export interface ApiServer {
   readonly app: FastifyInstance
   readonly hub: LiveHub
+  /** Every route registered (method and URL pattern), in registration order. */
+  readonly routes: readonly { method: string; url: string }[]
   /** Listens and resolves with the bound port (0 picks a free one). */
   listen(host: string, port: number): Promise<number>
   /** Graceful: closes live connections (1001), lets in-flight requests finish, stops listening. */
@@ -106,6 +108,10 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false }
     }
+  })
+  const routes: { method: string; url: string }[] = []
+  app.addHook('onRoute', route => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url })
   })
   for (const schema of sharedSchemas) app.addSchema(schema)
   installErrorHandlers(app, error => probe.reportFailure(error))
@@ -160,6 +166,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   return {
     app,
     hub,
+    routes,
     async listen(host, port) {
       await app.listen({ host, port })
       return (app.server.address() as AddressInfo).port
