@@ -38,7 +38,11 @@ export function toAlert(draft: AlertDraft, cooldownMicros: number, raisedAt: str
   }
 }
 
-/** Lets the first alert of each id through; remembers ids for two windows of event time. */
+/**
+ * Remembers the ids already published (for two windows of event time), so a rule that keeps firing
+ * in the same window publishes once. Ids are remembered only after the batch that published them
+ * committed: a batch that is retried publishes its alerts again (same ids, stored once).
+ */
 export class AlertGate {
   readonly #cooldownMicros: number
   readonly #seen = new Map<string, number>()
@@ -47,11 +51,13 @@ export class AlertGate {
     this.#cooldownMicros = cooldownMicros
   }
 
-  admit(alert: AlertV1, eventTs: number): boolean {
-    if (this.#seen.has(alert.id)) return false
-    this.#seen.set(alert.id, eventTs)
+  has(id: string): boolean {
+    return this.#seen.has(id)
+  }
+
+  remember(id: string, eventTs: number): void {
+    this.#seen.set(id, eventTs)
     if (this.#seen.size > 10_000) this.#forgetBefore(eventTs - 2 * this.#cooldownMicros)
-    return true
   }
 
   #forgetBefore(horizon: number): void {
