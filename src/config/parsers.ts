@@ -25,6 +25,20 @@ export function integer(min: number, max: number): Parser<number> {
   }
 }
 
+/** A decimal number (not necessarily whole), e.g. thresholds such as 2.5. */
+export function number(min: number, max: number): Parser<number> {
+  const expects = `a number from ${min} to ${max}`
+  return {
+    expects,
+    parse(raw) {
+      if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) fail(expects, raw)
+      const value = Number(raw.trim())
+      if (!Number.isFinite(value) || value < min || value > max) fail(expects, raw)
+      return value
+    }
+  }
+}
+
 export function text(pattern?: RegExp, description = 'a non-empty string'): Parser<string> {
   return {
     expects: description,
