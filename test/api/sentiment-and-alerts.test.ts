@@ -2,12 +2,13 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { type TestApi, getJson, startTestApi } from '../helpers/api.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
-import { insertAlert, insertSentimentPoint } from '../helpers/seed.ts'
+import { type Pipeline, startPipeline } from '../helpers/pipeline.ts'
+import { insertSentimentPoint } from '../helpers/seed.ts'
 
 interface SentimentBody {
   coin: string
   interval: string
-  points: { bucket: string; index: number; articles: number; scoreAvg: number }[]
+  points: { bucket: string; indexValue: number; articles: number; scoreAvg: number }[]
   nextCursor: string | null
 }
 interface AlertsBody {
@@ -17,6 +18,7 @@ interface AlertsBody {
 
 let database: TestDatabase
 let api: TestApi
+let pipeline: Pipeline
 const hour = (h: number): string => `2026-11-25T${String(h).padStart(2, '0')}:00:00Z`
 
 before(async () => {
@@ -25,27 +27,22 @@ before(async () => {
     await insertSentimentPoint(database.db, { code: 'BTC', interval: '1h', bucket: hour(h), index: h / 10 })
     await insertSentimentPoint(database.db, { code: '*', interval: '1h', bucket: hour(h), index: -h / 10 })
   }
-  await insertAlert(database.db, { id: 'al-1', kind: 'price_move', symbol: 'BTC/USD', eventTs: hour(1) })
-  await insertAlert(database.db, {
-    id: 'al-2',
-    kind: 'volume_spike',
-    symbol: 'ETH/USD',
-    eventTs: hour(2),
-    severity: 'info'
-  })
-  await insertAlert(database.db, {
-    id: 'al-3',
-    kind: 'sentiment_swing',
-    symbol: 'BTC',
-    eventTs: hour(3),
-    severity: 'critical'
-  })
-  await insertAlert(database.db, { id: 'al-4', kind: 'price_move', symbol: 'BTC/USD', eventTs: hour(4) })
+  // Alerts through the real write path (Kafka rawalert → ingest); the sentiment series above stands in
+  // for the analytics job's output, with values chosen to check ordering and paging.
+  pipeline = await startPipeline({ databaseUrl: database.url })
+  await pipeline.alerts([
+    { id: 'al-1', kind: 'price_move', symbol: 'BTC/USD', eventTs: hour(1) },
+    { id: 'al-2', kind: 'volume_spike', symbol: 'ETH/USD', eventTs: hour(2), severity: 'info' },
+    { id: 'al-3', kind: 'sentiment_swing', symbol: 'BTC', eventTs: hour(3), severity: 'critical' },
+    { id: 'al-4', kind: 'price_move', symbol: 'BTC/USD', eventTs: hour(4) }
+  ])
+  await pipeline.stored('select count(*) as n from alerts', 4)
   api = await startTestApi({ db: database.db })
 })
 
 after(async () => {
   await api?.close()
+  await pipeline?.stop()
   await database?.drop()
 })
 
@@ -53,7 +50,7 @@ test('the sentiment series of a coin comes oldest first, the market index by def
   const btc = await getJson<SentimentBody>(api.url, '/api/sentiment?coin=BTC&limit=3')
   assert.equal(btc.status, 200)
   assert.deepEqual(
-    btc.body.points.map(p => p.index),
+    btc.body.points.map(p => p.indexValue),
     [0.3, 0.4, 0.5]
   )
   assert.equal(btc.body.points[0]?.articles, 2)
@@ -61,7 +58,7 @@ test('the sentiment series of a coin comes oldest first, the market index by def
   assert.equal(market.body.coin, '*')
   assert.equal(market.body.interval, '1h')
   assert.deepEqual(
-    market.body.points.map(p => p.index),
+    market.body.points.map(p => p.indexValue),
     [-0.4, -0.5]
   )
   const paged = await getJson<SentimentBody>(api.url, `/api/sentiment?coin=BTC&from=${hour(0)}&limit=4`)
@@ -71,7 +68,7 @@ test('the sentiment series of a coin comes oldest first, the market index by def
     `/api/sentiment?coin=BTC&from=${hour(0)}&limit=4&cursor=${paged.body.nextCursor}`
   )
   assert.deepEqual(
-    rest.body.points.map(p => p.index),
+    rest.body.points.map(p => p.indexValue),
     [0.4, 0.5]
   )
   const empty = await getJson<SentimentBody>(api.url, '/api/sentiment?coin=DOGE&interval=1d')

@@ -2,25 +2,29 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { type TestApi, getJson, startTestApi } from '../helpers/api.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
-import { insertTicker, insertTrades } from '../helpers/seed.ts'
+import { waitFor } from '../helpers/wait.ts'
+import { type Pipeline, startPipeline } from '../helpers/pipeline.ts'
 
 interface SymbolsBody {
   symbols: {
     symbol: string
-    ticker: { symbol: string; time: string; last: string; bid: string; changePct24h: string } | null
+    ticker: { symbol: string; ts: string; last: string; bid: string; changePct24h: string } | null
   }[]
 }
 
 let database: TestDatabase
 let api: TestApi
+let pipeline: Pipeline
 
 before(async () => {
   database = await createTestDatabase()
+  pipeline = await startPipeline({ databaseUrl: database.url })
   api = await startTestApi({ db: database.db, env: { CACHE_MAX_STALENESS_MS: '300' } })
 })
 
 after(async () => {
   await api?.close()
+  await pipeline?.stop()
   await database?.drop()
 })
 
@@ -31,20 +35,25 @@ test('with nothing stored the symbol list is empty', async () => {
 })
 
 test('every symbol with tickers or trades is listed once, with its latest ticker (or null)', async () => {
-  await insertTicker(database.db, 'ETH/USD', '2026-11-25T14:00:00.000001Z', '3000.1')
-  await insertTicker(database.db, 'ETH/USD', '2026-11-25T14:00:02.000002Z', '3002.2')
-  await insertTicker(database.db, 'BTC/USD', '2026-11-25T14:00:01.000000Z', '91000.5')
-  await insertTrades(database.db, [{ symbol: 'SOL/USD', tradeId: 1, time: '2026-11-25T14:00:00Z' }])
-  // The first (empty) answer was cached and no live event announced these rows: the bound alone
-  // must make them visible.
-  await new Promise(resolve => setTimeout(resolve, 300))
-  const { body } = await getJson<SymbolsBody>(api.url, '/api/symbols')
+  await pipeline.tickers([
+    { symbol: 'ETH/USD', exchangeTs: '2026-11-25T14:00:00.000001Z', last: '3000.1' },
+    { symbol: 'ETH/USD', exchangeTs: '2026-11-25T14:00:02.000002Z', last: '3002.2', bid: '3002.1' },
+    { symbol: 'BTC/USD', exchangeTs: '2026-11-25T14:00:01.000000Z', last: '91000.5' }
+  ])
+  await pipeline.trades([{ symbol: 'SOL/USD', tradeId: 1, exchangeTs: '2026-11-25T14:00:00Z' }])
+  await pipeline.stored('select (select count(*) from tickers) + (select count(*) from trades) as n', 4)
+  // The first (empty) answer may still be cached: the ingest's ticker announcement or, at worst,
+  // the staleness bound makes the new rows visible.
+  const body = await waitFor('the three symbols', async () => {
+    const answer = (await getJson<SymbolsBody>(api.url, '/api/symbols')).body
+    return answer.symbols.length === 3 ? answer : false
+  })
   assert.deepEqual(
     body.symbols.map(s => s.symbol),
     ['BTC/USD', 'ETH/USD', 'SOL/USD']
   )
   const eth = body.symbols[1]?.ticker
-  assert.equal(eth?.time, '2026-11-25T14:00:02.000002Z')
+  assert.equal(eth?.ts, '2026-11-25T14:00:02.000002Z')
   assert.equal(eth?.last, '3002.2')
   assert.equal(eth?.bid, '3002.1')
   assert.equal(eth?.changePct24h, '-0.51')

@@ -2,16 +2,18 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { type TestApi, getJson, startTestApi } from '../helpers/api.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
-import { insertTrades, uniqueSymbol } from '../helpers/seed.ts'
+import { type Pipeline, startPipeline } from '../helpers/pipeline.ts'
+import { uniqueSymbol } from '../helpers/seed.ts'
 
 interface TradesBody {
   symbol: string
-  trades: { tradeId: number; time: string; price: string; qty: string; side: string; source: string }[]
+  trades: { tradeId: number; ts: string; price: string; qty: string; side: string; source: string }[]
   nextCursor: string | null
 }
 
 let database: TestDatabase
 let api: TestApi
+let pipeline: Pipeline
 const symbol = uniqueSymbol()
 const other = uniqueSymbol()
 // Two trades share a timestamp: the cursor must page on (time, id), not time alone.
@@ -19,21 +21,24 @@ const second = (i: number): string => `2026-11-25T14:00:${String(Math.min(i, 8))
 
 before(async () => {
   database = await createTestDatabase()
-  await insertTrades(
-    database.db,
-    Array.from({ length: 10 }, (_, i) => ({
+  // Through the real write path: Kafka → ingest role → PostgreSQL.
+  pipeline = await startPipeline({ databaseUrl: database.url })
+  await pipeline.trades([
+    ...Array.from({ length: 10 }, (_, i) => ({
       symbol,
       tradeId: 1000 + i,
-      time: second(i),
+      exchangeTs: second(i),
       price: `30243.${i}0000`
-    }))
-  )
-  await insertTrades(database.db, [{ symbol: other, tradeId: 1, time: second(1) }])
+    })),
+    { symbol: other, tradeId: 1, exchangeTs: second(1) }
+  ])
+  await pipeline.stored(`select count(*) as n from trades where symbol in ('${symbol}', '${other}')`, 11)
   api = await startTestApi({ db: database.db })
 })
 
 after(async () => {
   await api?.close()
+  await pipeline?.stop()
   await database?.drop()
 })
 
@@ -45,7 +50,7 @@ test('trades of a symbol come newest first with exact prices and microsecond tim
     [1009, 1008]
   )
   assert.equal(body.trades[0]?.price, '30243.90000')
-  assert.equal(body.trades[0]?.time, '2026-11-25T14:00:08.123456Z')
+  assert.equal(body.trades[0]?.ts, '2026-11-25T14:00:08.123456Z')
   assert.equal(body.trades[0]?.source, 'ws')
   assert.ok(body.nextCursor)
 })

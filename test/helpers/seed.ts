@@ -1,7 +1,9 @@
 /**
- * Writes rows the way the ingest and analytics stages store them (plain SQL on the 001_core.sql
- * schema), then announces them on the live-events channel after the commit, as a writer does. Used
- * by the API tests until they can drive the real ingest path.
+ * Writes rows the way the stages store them (plain SQL on the 001_core.sql schema) and announces them
+ * on the live-events channel after the commit, as a writer does. Raw data goes through the real
+ * ingest path in the endpoint tests (pipeline.ts); this is for analytics outputs whose exact values
+ * a test needs to choose (candle pages, indicator series, sentiment points) and for controlling
+ * exactly when (or whether) a live event follows a write (cache and live tests).
  */
 import type { LiveEvent, LiveEvents } from '../../src/live/live-events.ts'
 import type { Queryable } from '../../src/store/database.ts'
@@ -63,37 +65,6 @@ export async function insertIndicator(
   )
 }
 
-export interface ArticleSeed {
-  id: string
-  source: string
-  title: string
-  summary?: string
-  publishedAt: string
-  coins?: { code: string; mentions: number; inTitle: boolean }[]
-  sentiment?: { score: number; label: 'positive' | 'neutral' | 'negative' }
-}
-
-export async function insertArticle(db: Queryable, a: ArticleSeed): Promise<void> {
-  await db.query(
-    `insert into articles (id, source, feed_url, url, title, summary, authors, categories, published_at,
-                           published_at_estimated, fetched_at)
-     values ($1, $2, 'https://feeds.example.com/rss', 'https://news.example.com/' || $1, $3, $4, '{Ann Author}',
-             '{Markets}', $5, false, $5::timestamptz + interval '1 minute')`,
-    [a.id, a.source, a.title, a.summary ?? '', a.publishedAt]
-  )
-  for (const coin of a.coins ?? [])
-    await db.query(
-      `insert into article_coins (article_id, code, mentions, in_title, published_at) values ($1, $2, $3, $4, $5)`,
-      [a.id, coin.code, coin.mentions, coin.inTitle, a.publishedAt]
-    )
-  if (a.sentiment !== undefined)
-    await db.query(
-      `insert into article_sentiment (article_id, score, label, positive_terms, negative_terms, model)
-       values ($1, $2, $3, '{surge}', '{}', 'lexicon-v1')`,
-      [a.id, a.sentiment.score, a.sentiment.label]
-    )
-}
-
 export async function insertSentimentPoint(
   db: Queryable,
   p: { code: string; interval: string; bucket: string; index: number; articles?: number }
@@ -102,24 +73,6 @@ export async function insertSentimentPoint(
     `insert into sentiment_series (code, interval, bucket, articles, score_sum, score_avg, index_value)
      values ($1, $2, $3, $4::integer, $5::float8 * $4::integer, $5::float8, $5::float8)`,
     [p.code, p.interval, p.bucket, p.articles ?? 2, p.index]
-  )
-}
-
-export interface AlertSeed {
-  id: string
-  kind: string
-  symbol: string
-  severity?: 'info' | 'warning' | 'critical'
-  eventTs: string
-}
-
-export async function insertAlert(db: Queryable, a: AlertSeed): Promise<void> {
-  await db.query(
-    `insert into alerts (id, rule, kind, symbol, severity, title, message, value, threshold, event_ts, raised_at,
-                         details)
-     values ($1, $2 || '_rule', $2, $3, $4, 'title ' || $1, 'message ' || $1, 3.2, 3, $5,
-             $5::timestamptz + interval '400 ms', '{"from":"1","to":"2"}')`,
-    [a.id, a.kind, a.symbol, a.severity ?? 'warning', a.eventTs]
   )
 }
 

@@ -42,7 +42,7 @@ export function tradesRoutes(app: FastifyInstance, context: RouteContext): void 
         trades: page.items,
         nextCursor:
           page.hasMore && last !== undefined
-            ? encodeCursor({ time: last.time, id: String(last.tradeId) })
+            ? encodeCursor({ time: last.ts, id: String(last.tradeId) })
             : null
       }
     }

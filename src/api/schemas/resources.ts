@@ -29,7 +29,9 @@ export const ErrorResponse = Type.Object(
 export const Ticker = Type.Object(
   {
     symbol: Type.String(),
-    time: Time,
+    ts: Type.String({
+      description: 'exchange time (receive time when the venue sent none), RFC 3339 UTC (µs)'
+    }),
     bid: Decimal,
     bidQty: Decimal,
     ask: Decimal,
@@ -68,7 +70,7 @@ export const IndicatorPoint = Type.Object({ bucket: Time, value: Type.Number() }
 export const Trade = Type.Object(
   {
     tradeId: Type.Integer(),
-    time: Time,
+    ts: Type.String({ description: 'exchange time, RFC 3339 UTC (µs)' }),
     price: Decimal,
     qty: Decimal,
     side: Type.String({ enum: ['buy', 'sell'], description: "the taker's side" }),
@@ -117,7 +119,7 @@ export const SentimentPoint = Type.Object(
     articles: Type.Integer(),
     scoreSum: Type.Number(),
     scoreAvg: Type.Number(),
-    index: Type.Number({ description: 'the rolling (EWMA) index at the end of the bucket' })
+    indexValue: Type.Number({ description: 'the rolling (EWMA) index at the end of the bucket' })
   },
   { $id: 'SentimentPoint' }
 )

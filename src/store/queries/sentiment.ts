@@ -8,7 +8,7 @@ export interface SentimentPoint {
   articles: number
   scoreSum: number
   scoreAvg: number
-  index: number
+  indexValue: number
 }
 
 export async function listSentiment(
@@ -20,7 +20,7 @@ export async function listSentiment(
   const interval = params.add(query.interval)
   const window = seriesWindow(params, query)
   const { rows } = await db.query<SentimentPoint>(
-    `select bucket, articles, score_sum as "scoreSum", score_avg as "scoreAvg", index_value as index
+    `select bucket, articles, score_sum as "scoreSum", score_avg as "scoreAvg", index_value as "indexValue"
        from sentiment_series
       where code = ${code} and interval = ${interval}${window.where}
       ${window.tail}`,

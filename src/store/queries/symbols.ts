@@ -7,7 +7,7 @@ import type { Queryable } from '../database.ts'
 
 export interface TickerRow {
   symbol: string
-  time: string
+  ts: string
   bid: string
   bidQty: string
   ask: string
@@ -79,7 +79,7 @@ export async function listSymbols(db: Queryable): Promise<SymbolRow[]> {
         ? null
         : {
             symbol: row.symbol,
-            time: row.ts,
+            ts: row.ts,
             bid: row.bid,
             bidQty: row.bid_qty,
             ask: row.ask,

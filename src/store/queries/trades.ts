@@ -5,7 +5,7 @@ import { type Before, type Page, Params, type TimeRange, toPage } from './params
 
 export interface TradeRow {
   tradeId: number
-  time: string
+  ts: string
   price: string
   qty: string
   side: 'buy' | 'sell'
@@ -22,7 +22,7 @@ export async function listTrades(
   const symbol = params.add(query.symbol)
   const window = newestFirst(params, { time: 'ts', id: 'trade_id', idCast: 'bigint' }, query)
   const { rows } = await db.query<TradeRow>(
-    `select trade_id as "tradeId", ts as time, price, qty, side, ord_type as "ordType",
+    `select trade_id as "tradeId", ts, price, qty, side, ord_type as "ordType",
             received_at as "receivedAt", source
        from trades
       where symbol = ${symbol}${window.where}
