@@ -43,6 +43,59 @@ export interface Config {
     }
   }
   readonly redis: { readonly url: string; readonly configured: boolean }
+  readonly api: {
+    readonly host: string
+    readonly port: number
+    readonly trustProxy: boolean
+    /** Empty: no CORS headers; ['*']: any origin. */
+    readonly corsOrigins: readonly string[]
+    /** 0: no rate limiting. */
+    readonly rateLimitPerMinute: number
+    readonly cacheMaxStalenessMs: number
+    readonly pageSizeDefault: number
+    readonly pageSizeMax: number
+    readonly maxRangeDays: number
+    readonly live: {
+      readonly pingIntervalMs: number
+      readonly maxBufferedBytes: number
+      readonly maxSubscriptions: number
+    }
+  }
+  readonly ingest: {
+    readonly groupId: string
+    readonly batchMaxRecords: number
+    readonly batchMaxWaitMs: number
+    readonly liveTradesPerSymbol: number
+  }
+  readonly analytics: {
+    readonly groupId: string
+    readonly batchMaxRecords: number
+    readonly batchMaxWaitMs: number
+    readonly latenessMs: number
+    readonly indicators: {
+      readonly window: number
+      readonly smaPeriods: readonly number[]
+      readonly emaPeriods: readonly number[]
+      readonly rsiPeriod: number
+      readonly bollingerPeriod: number
+      readonly bollingerStdDev: number
+      readonly volatilityPeriod: number
+    }
+    readonly sentiment: { readonly halfLifeMinutes: number; readonly windowHours: number }
+    readonly alerts: {
+      readonly cooldownMinutes: number
+      readonly priceMovePct: number
+      readonly priceMoveWindowMinutes: number
+      readonly volumeZScore: number
+      readonly volumeLookback: number
+      readonly spreadRatio: number
+      readonly spreadMinBps: number
+      readonly spreadLookback: number
+      readonly sentimentSwing: number
+      readonly sentimentWindowHours: number
+      readonly sentimentMinArticles: number
+    }
+  }
 }
 
 export interface LoadOptions {
@@ -122,7 +175,61 @@ export function configFromEnv(env: Env): Config {
         compressAfterDays: v.COMPRESS_AFTER_DAYS
       }
     },
-    redis: { url: v.REDIS_URL, configured: set.has('REDIS_URL') }
+    redis: { url: v.REDIS_URL, configured: set.has('REDIS_URL') },
+    api: {
+      host: v.API_HOST,
+      port: v.API_PORT,
+      trustProxy: v.API_TRUST_PROXY,
+      corsOrigins: v.CORS_ORIGINS,
+      rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+      cacheMaxStalenessMs: v.CACHE_MAX_STALENESS_MS,
+      pageSizeDefault: Math.min(v.API_PAGE_SIZE_DEFAULT, v.API_PAGE_SIZE_MAX),
+      pageSizeMax: v.API_PAGE_SIZE_MAX,
+      maxRangeDays: v.API_MAX_RANGE_DAYS,
+      live: {
+        pingIntervalMs: v.LIVE_PING_INTERVAL_MS,
+        maxBufferedBytes: v.LIVE_MAX_BUFFERED_BYTES,
+        maxSubscriptions: v.LIVE_MAX_SUBSCRIPTIONS
+      }
+    },
+    ingest: {
+      groupId: v.INGEST_GROUP_ID,
+      batchMaxRecords: v.INGEST_BATCH_MAX_RECORDS,
+      batchMaxWaitMs: v.INGEST_BATCH_MAX_WAIT_MS,
+      liveTradesPerSymbol: v.INGEST_LIVE_TRADES_PER_SYMBOL
+    },
+    analytics: {
+      groupId: v.ANALYTICS_GROUP_ID,
+      batchMaxRecords: v.ANALYTICS_BATCH_MAX_RECORDS,
+      batchMaxWaitMs: v.ANALYTICS_BATCH_MAX_WAIT_MS,
+      latenessMs: v.ANALYTICS_LATENESS_MS,
+      indicators: {
+        window: v.ANALYTICS_INDICATOR_WINDOW,
+        smaPeriods: v.INDICATOR_SMA_PERIODS,
+        emaPeriods: v.INDICATOR_EMA_PERIODS,
+        rsiPeriod: v.INDICATOR_RSI_PERIOD,
+        bollingerPeriod: v.INDICATOR_BOLLINGER_PERIOD,
+        bollingerStdDev: v.INDICATOR_BOLLINGER_STDDEV,
+        volatilityPeriod: v.INDICATOR_VOLATILITY_PERIOD
+      },
+      sentiment: {
+        halfLifeMinutes: v.SENTIMENT_HALF_LIFE_MINUTES,
+        windowHours: v.SENTIMENT_WINDOW_HOURS
+      },
+      alerts: {
+        cooldownMinutes: v.ALERT_COOLDOWN_MINUTES,
+        priceMovePct: v.ALERT_PRICE_MOVE_PCT,
+        priceMoveWindowMinutes: v.ALERT_PRICE_MOVE_WINDOW_MINUTES,
+        volumeZScore: v.ALERT_VOLUME_ZSCORE,
+        volumeLookback: v.ALERT_VOLUME_LOOKBACK,
+        spreadRatio: v.ALERT_SPREAD_RATIO,
+        spreadMinBps: v.ALERT_SPREAD_MIN_BPS,
+        spreadLookback: v.ALERT_SPREAD_LOOKBACK,
+        sentimentSwing: v.ALERT_SENTIMENT_SWING,
+        sentimentWindowHours: v.ALERT_SENTIMENT_WINDOW_HOURS,
+        sentimentMinArticles: v.ALERT_SENTIMENT_MIN_ARTICLES
+      }
+    }
   })
 }
 

@@ -25,6 +25,20 @@ export function integer(min: number, max: number): Parser<number> {
   }
 }
 
+/** A decimal number (not necessarily whole), e.g. thresholds such as 2.5. */
+export function number(min: number, max: number): Parser<number> {
+  const expects = `a number from ${min} to ${max}`
+  return {
+    expects,
+    parse(raw) {
+      if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) fail(expects, raw)
+      const value = Number(raw.trim())
+      if (!Number.isFinite(value) || value < min || value > max) fail(expects, raw)
+      return value
+    }
+  }
+}
+
 export function text(pattern?: RegExp, description = 'a non-empty string'): Parser<string> {
   return {
     expects: description,
@@ -110,6 +124,37 @@ export function list<T>(item: Parser<T>): Parser<T[]> {
           throw new Error(`in item ${JSON.stringify(part)}: ${(error as Error).message}`, { cause: error })
         }
       })
+    }
+  }
+}
+
+/**
+ * CORS origins: empty (no cross-origin access), `*` (any origin), or a comma-separated list of
+ * origins such as `https://dash.example.com,http://localhost:5173`.
+ */
+export function originList(): Parser<string[]> {
+  const expects = 'empty, * or a comma-separated list of origins like https://host[:port]'
+  return {
+    expects,
+    parse(raw) {
+      const value = raw.trim()
+      if (value === '') return []
+      if (value === '*') return ['*']
+      return value
+        .split(',')
+        .map(part => part.trim())
+        .filter(part => part !== '')
+        .map(part => {
+          let parsed: URL
+          try {
+            parsed = new URL(part)
+          } catch {
+            return fail(expects, raw)
+          }
+          if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== part.replace(/\/$/, ''))
+            fail(expects, raw)
+          return parsed.origin
+        })
     }
   }
 }

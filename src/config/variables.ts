@@ -3,7 +3,18 @@
  * table is the single source: config.ts builds the typed configuration from it, and a test checks
  * that .env.example and the README document exactly these names.
  */
-import { type Parser, hostPort, integer, list, oneOf, text, url } from './parsers.ts'
+import {
+  type Parser,
+  boolean,
+  hostPort,
+  integer,
+  list,
+  number,
+  oneOf,
+  originList,
+  text,
+  url
+} from './parsers.ts'
 
 export interface Variable<T> {
   readonly parser: Parser<T>
@@ -105,7 +116,187 @@ export const variables = {
     '7',
     'TimescaleDB: compress chunks older than this many days.'
   ),
-  REDIS_URL: variable(url(['redis:', 'rediss:']), 'redis://127.0.0.1:6379', 'Redis URL for the API cache.')
+  REDIS_URL: variable(
+    url(['redis:', 'rediss:']),
+    'redis://127.0.0.1:6379',
+    'Redis URL for the API cache and the live-events fan-out.'
+  ),
+
+  API_HOST: variable(text(), '127.0.0.1', 'Interface the HTTP API listens on (0.0.0.0 for every interface).'),
+  API_PORT: variable(
+    integer(0, 65535),
+    '8080',
+    'Port of the HTTP API and its live WebSocket (0 picks a free port).'
+  ),
+  API_TRUST_PROXY: variable(
+    boolean(),
+    'false',
+    'Trust X-Forwarded-For from a reverse proxy, so rate limits apply per real client address.'
+  ),
+  CORS_ORIGINS: variable(
+    originList(),
+    '',
+    'Origins allowed to call the API from a browser: empty for none (the dashboard is same-origin), * for any.'
+  ),
+  RATE_LIMIT_PER_MINUTE: variable(
+    integer(0, 1_000_000),
+    '1200',
+    'Requests per minute per client address on each API instance (0 turns rate limiting off).'
+  ),
+  CACHE_MAX_STALENESS_MS: variable(
+    integer(100, 600_000),
+    '2000',
+    'Upper bound on how much older than the newest stored data a cached API answer may be.'
+  ),
+  API_PAGE_SIZE_DEFAULT: variable(
+    integer(1, 100_000),
+    '100',
+    'Items per page when a request gives no limit.'
+  ),
+  API_PAGE_SIZE_MAX: variable(integer(1, 100_000), '1000', 'Largest page a request may ask for (limit).'),
+  API_MAX_RANGE_DAYS: variable(
+    integer(1, 36_500),
+    '31',
+    'Longest time range (to - from) one request may ask for, in days.'
+  ),
+  LIVE_PING_INTERVAL_MS: variable(
+    integer(1_000, 600_000),
+    '30000',
+    'How often the API pings each live WebSocket client; one that has not answered by the next ping is dropped.'
+  ),
+  LIVE_MAX_BUFFERED_BYTES: variable(
+    integer(1_024, 1_073_741_824),
+    '1048576',
+    'Bytes a live client may have queued unsent before it is dropped as too slow (it never slows the others).'
+  ),
+  LIVE_MAX_SUBSCRIPTIONS: variable(
+    integer(1, 10_000),
+    '200',
+    'Channels one live client may subscribe to at once.'
+  ),
+
+  INGEST_GROUP_ID: variable(
+    text(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore or dash'),
+    'crypto-viz-ingest',
+    'Kafka consumer group of the ingest role (instances sharing it share the partitions).'
+  ),
+  INGEST_BATCH_MAX_RECORDS: variable(
+    integer(1, 100_000),
+    '5000',
+    'Ingest writes a batch when it holds this many records…'
+  ),
+  INGEST_BATCH_MAX_WAIT_MS: variable(
+    integer(1, 60_000),
+    '50',
+    '…or when its first record has waited this long (ms): the latency bound at low rates.'
+  ),
+  INGEST_LIVE_TRADES_PER_SYMBOL: variable(
+    integer(0, 10_000),
+    '50',
+    'Most recent trades per symbol and batch announced on the live channel (0: none); all are stored.'
+  ),
+
+  ANALYTICS_GROUP_ID: variable(
+    text(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore or dash'),
+    'crypto-viz-analytics',
+    'Kafka consumer group of the analytics role.'
+  ),
+  ANALYTICS_BATCH_MAX_RECORDS: variable(integer(1, 100_000), '2000', 'Records per analytics batch at most.'),
+  ANALYTICS_BATCH_MAX_WAIT_MS: variable(
+    integer(1, 60_000),
+    '100',
+    'How long an analytics batch waits to fill after its first record (ms).'
+  ),
+  ANALYTICS_LATENESS_MS: variable(
+    integer(0, 86_400_000),
+    '60000',
+    'Allowed lateness in event time: a trade or ticker older than the newest one of its symbol by more than this is left out of candles and spreads (still stored raw).'
+  ),
+  ANALYTICS_INDICATOR_WINDOW: variable(
+    integer(10, 5_000),
+    '200',
+    'Candles each indicator value is computed over (at least the longest period + 1); EMA and RSI converge within it.'
+  ),
+  INDICATOR_SMA_PERIODS: variable(
+    list(integer(2, 1_000)),
+    '20,50',
+    'Simple moving averages to compute (periods in candles).'
+  ),
+  INDICATOR_EMA_PERIODS: variable(
+    list(integer(2, 1_000)),
+    '12,26',
+    'Exponential moving averages to compute (periods in candles).'
+  ),
+  INDICATOR_RSI_PERIOD: variable(integer(2, 1_000), '14', 'Period of the RSI (Wilder smoothing).'),
+  INDICATOR_BOLLINGER_PERIOD: variable(integer(2, 1_000), '20', 'Period of the Bollinger bands.'),
+  INDICATOR_BOLLINGER_STDDEV: variable(
+    number(0.1, 10),
+    '2',
+    'Width of the Bollinger bands in standard deviations.'
+  ),
+  INDICATOR_VOLATILITY_PERIOD: variable(
+    integer(2, 1_000),
+    '20',
+    'Rolling volatility: standard deviation of this many log returns of closes.'
+  ),
+  SENTIMENT_HALF_LIFE_MINUTES: variable(
+    integer(1, 100_000),
+    '360',
+    "Half-life of an article's weight in the rolling sentiment index."
+  ),
+  SENTIMENT_WINDOW_HOURS: variable(
+    integer(1, 8_760),
+    '24',
+    'Articles older than this (before the end of a bucket) do not count in its sentiment index.'
+  ),
+
+  ALERT_COOLDOWN_MINUTES: variable(
+    integer(1, 10_080),
+    '15',
+    'At most one alert per rule and symbol in each event-time window of this length (also the id window).'
+  ),
+  ALERT_PRICE_MOVE_PCT: variable(
+    number(0, 1_000),
+    '3',
+    'Price move alert: absolute change in percent over the window (0 disables the rule).'
+  ),
+  ALERT_PRICE_MOVE_WINDOW_MINUTES: variable(integer(1, 1_440), '5', 'Price move alert: window in minutes.'),
+  ALERT_VOLUME_ZSCORE: variable(
+    number(0, 1_000),
+    '4',
+    "Volume spike alert: z-score of a minute's volume against the previous minutes (0 disables the rule)."
+  ),
+  ALERT_VOLUME_LOOKBACK: variable(
+    integer(3, 1_440),
+    '30',
+    'Volume spike alert: how many earlier one-minute candles make the baseline.'
+  ),
+  ALERT_SPREAD_RATIO: variable(
+    number(0, 1_000),
+    '3',
+    "Spread widening alert: a minute's average spread over the baseline average, as a ratio (0 disables the rule)."
+  ),
+  ALERT_SPREAD_MIN_BPS: variable(
+    number(0, 10_000),
+    '5',
+    'Spread widening alert: ignore spreads narrower than this (basis points).'
+  ),
+  ALERT_SPREAD_LOOKBACK: variable(
+    integer(3, 1_440),
+    '30',
+    'Spread widening alert: how many earlier one-minute spread buckets make the baseline.'
+  ),
+  ALERT_SENTIMENT_SWING: variable(
+    number(0, 2),
+    '0.5',
+    "Sentiment swing alert: change of a coin's hourly sentiment index over the window (0 disables the rule)."
+  ),
+  ALERT_SENTIMENT_WINDOW_HOURS: variable(integer(1, 720), '6', 'Sentiment swing alert: window in hours.'),
+  ALERT_SENTIMENT_MIN_ARTICLES: variable(
+    integer(1, 10_000),
+    '3',
+    'Sentiment swing alert: articles the window must hold before the rule may fire.'
+  )
 } as const satisfies Record<string, Variable<unknown>>
 
 export type VariableName = keyof typeof variables

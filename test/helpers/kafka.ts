@@ -25,3 +25,18 @@ export async function createTopics(partitions: number, ...prefixes: string[]): P
   }
   return names
 }
+
+/** A full set of job topics of its own (trade, ticker, article, alert, ohlc, book, dead letter). */
+export async function createJobTopics(partitions: number): Promise<{
+  trade: string
+  ticker: string
+  article: string
+  alert: string
+  ohlc: string
+  book: string
+  deadLetter: string
+}> {
+  const names = await createTopics(partitions, 'trade', 'ticker', 'article', 'alert', 'ohlc', 'book', 'dead')
+  const [trade = '', ticker = '', article = '', alert = '', ohlc = '', book = '', deadLetter = ''] = names
+  return { trade, ticker, article, alert, ohlc, book, deadLetter }
+}

@@ -7,7 +7,7 @@ import { PGlite, types } from '@electric-sql/pglite'
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
-import { type Database, type QueryResult, type Queryable, timestamptzToIso } from '../database.ts'
+import { type Database, type QueryResult, type Transaction, timestamptzToIso } from '../database.ts'
 
 // The same value shapes as the PostgreSQL adapter (see database.ts). Passed with every query:
 // PGlite 0.5 ignores constructor-level parsers for some types (timestamptz).
@@ -109,7 +109,7 @@ export class PgliteDatabase implements Database {
     }
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     if (this.#pg.closed) throw this.#closedError()
     return this.#pg.transaction(async tx =>
       fn({

@@ -1,0 +1,76 @@
+/**
+ * The API's errors, from one small factory: each has a stable code (docs/errors.md), an HTTP status
+ * and the JSON body the client receives. A bad parameter always names the parameter and what is
+ * expected, so a client can fix its request without reading the server's logs.
+ */
+import { CryptoVizError, type ErrorCode, ErrorCodes } from '../errors/errors.ts'
+
+export interface ErrorBody {
+  error: string
+  code: ErrorCode
+  message: string
+  parameter?: string
+  expected?: string
+}
+
+export class ApiError extends CryptoVizError {
+  readonly status: number
+  readonly body: ErrorBody
+
+  constructor(status: number, body: ErrorBody, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(body.code, body.message, options)
+    this.name = 'ApiError'
+    this.status = status
+    this.body = body
+  }
+}
+
+export function badRequest(parameter: string, expected: string, message?: string): ApiError {
+  return new ApiError(400, {
+    error: 'bad_request',
+    code: ErrorCodes.API_BAD_REQUEST,
+    message: message ?? `parameter "${parameter}" is invalid: expected ${expected}`,
+    parameter,
+    expected
+  })
+}
+
+export function notFound(method: string, path: string): ApiError {
+  return new ApiError(404, {
+    error: 'not_found',
+    code: ErrorCodes.API_NOT_FOUND,
+    message: `no route ${method} ${path}; the API's routes are listed at /api/openapi.json`
+  })
+}
+
+export function rateLimited(limitPerMinute: number, retryAfterSeconds: number): ApiError {
+  return new ApiError(429, {
+    error: 'rate_limited',
+    code: ErrorCodes.API_RATE_LIMITED,
+    message: `more than ${limitPerMinute} requests in a minute from this client; retry in ${retryAfterSeconds} s`
+  })
+}
+
+export function unavailable(cause: unknown): ApiError {
+  return new ApiError(
+    503,
+    {
+      error: 'unavailable',
+      code: ErrorCodes.DB_UNAVAILABLE,
+      message: 'the database is unreachable right now; retry shortly'
+    },
+    { cause, retryable: true }
+  )
+}
+
+export function internal(cause: unknown): ApiError {
+  return new ApiError(
+    500,
+    {
+      error: 'internal',
+      code: ErrorCodes.API_INTERNAL,
+      message: 'the request failed on an unexpected error; it has been logged'
+    },
+    { cause }
+  )
+}

@@ -1,0 +1,88 @@
+/**
+ * Turns anything a route throws into the API's error body: schema validation failures become a 400
+ * naming the parameter and quoting what it expects (its schema's description), an unreachable
+ * database a 503, our own ApiErrors their status, and anything else a logged 500 that leaks nothing.
+ */
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import { ErrorCodes, describeError, isCryptoVizError } from '../../errors/errors.ts'
+import { ApiError, badRequest, internal, notFound, unavailable } from '../errors.ts'
+
+interface ValidationIssue {
+  keyword: string
+  instancePath: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+type SchemaPart = 'querystring' | 'params' | 'body' | 'headers'
+
+function propertiesOf(request: FastifyRequest, part: SchemaPart): Record<string, { description?: string }> {
+  const schema = request.routeOptions.schema?.[part] as
+    { properties?: Record<string, { description?: string }> } | undefined
+  return schema?.properties ?? {}
+}
+
+function valueOf(request: FastifyRequest, part: SchemaPart, parameter: string): unknown {
+  const source = part === 'querystring' ? request.query : part === 'params' ? request.params : undefined
+  return typeof source === 'object' && source !== null
+    ? (source as Record<string, unknown>)[parameter]
+    : undefined
+}
+
+export function fromValidation(error: FastifyError, request: FastifyRequest): ApiError {
+  const issue = error.validation?.[0] as ValidationIssue | undefined
+  const part = (error.validationContext ?? 'querystring') as SchemaPart
+  const properties = propertiesOf(request, part)
+  if (issue === undefined) return badRequest(part, 'a valid request', error.message)
+  if (issue.keyword === 'additionalProperties') {
+    const parameter = String(issue.params.additionalProperty)
+    const known = Object.keys(properties)
+    const expected = known.length === 0 ? 'no parameters' : `one of the parameters ${known.join(', ')}`
+    return badRequest(parameter, expected, `unknown parameter "${parameter}": expected ${expected}`)
+  }
+  const parameter =
+    issue.keyword === 'required'
+      ? String(issue.params.missingProperty)
+      : (issue.instancePath.split('/')[1] ?? part)
+  const expected = properties[parameter]?.description ?? issue.message ?? 'a valid value'
+  if (issue.keyword === 'required')
+    return badRequest(parameter, expected, `parameter "${parameter}" is required: expected ${expected}`)
+  const got = valueOf(request, part, parameter)
+  return badRequest(
+    parameter,
+    expected,
+    `parameter "${parameter}" is invalid${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}: expected ${expected}`
+  )
+}
+
+export function toApiError(error: unknown, request: FastifyRequest): ApiError {
+  if (error instanceof ApiError) return error
+  if (isCryptoVizError(error, ErrorCodes.DB_UNAVAILABLE)) return unavailable(error)
+  const fastifyError = error as Partial<FastifyError>
+  if (Array.isArray(fastifyError.validation)) return fromValidation(error as FastifyError, request)
+  const status = fastifyError.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return new ApiError(status, {
+      error: status === 404 ? 'not_found' : 'bad_request',
+      code: status === 404 ? ErrorCodes.API_NOT_FOUND : ErrorCodes.API_BAD_REQUEST,
+      message: fastifyError.message ?? 'bad request'
+    })
+  return internal(error)
+}
+
+export function installErrorHandlers(app: FastifyInstance, onDatabaseError: (error: unknown) => void): void {
+  app.setErrorHandler((error, request, reply) => {
+    const apiError = toApiError(error, request)
+    if (apiError.body.code === ErrorCodes.DB_UNAVAILABLE) onDatabaseError(error)
+    if (apiError.status >= 500)
+      request.log.error(
+        { err: describeError(error), url: request.url, code: apiError.body.code },
+        'request failed'
+      )
+    if (apiError.status === 503) void reply.header('retry-after', '5')
+    return reply.status(apiError.status).send(apiError.body)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(notFound(request.method, request.url.split('?')[0] ?? '/').body)
+  )
+}

@@ -1,0 +1,16 @@
+/** Which cache groups a live event makes stale: new data for a group invalidates every entry of it. */
+import type { LiveEvent } from '../live/live-events.ts'
+import { candlesGroup } from './routes/candles.ts'
+import { SYMBOLS_GROUP } from './routes/symbols.ts'
+
+export function invalidatedGroups(event: LiveEvent): string[] {
+  switch (event.channel) {
+    case 'tickers':
+      return [SYMBOLS_GROUP]
+    case 'candles':
+    case 'indicators':
+      return event.interval === undefined ? [] : [candlesGroup(event.key, event.interval)]
+    default:
+      return []
+  }
+}

@@ -1,0 +1,62 @@
+/** GET /api/articles: news filtered by coin, source, time range and text, with sentiment; newest first. */
+import { type Static, Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import { listArticles } from '../../store/queries/articles.ts'
+import { decodeBefore, encodeCursor } from '../cursor.ts'
+import { checkRange } from '../range.ts'
+import { CoinParam, Query, pagedRange } from '../schemas/params.ts'
+import { Article, NextCursor, errorResponses } from '../schemas/resources.ts'
+import type { RouteContext } from './context.ts'
+
+const ArticlesResponse = Type.Object({
+  articles: Type.Array(Type.Ref(Article), { description: 'newest first (by publication time)' }),
+  nextCursor: NextCursor
+})
+
+export function articlesRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { settings } = context
+  const ArticlesQuery = Query({
+    coin: Type.Optional(CoinParam),
+    source: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'a feed source name, e.g. coindesk (1 to 100 characters)'
+      })
+    ),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          'full-text search in title and summary (1 to 200 characters): words, "a phrase", or, -exclude'
+      })
+    ),
+    ...pagedRange({ defaultSize: settings.pageSizeDefault, maxSize: settings.pageSizeMax })
+  })
+  app.get<{ Querystring: Static<typeof ArticlesQuery> }>(
+    '/api/articles',
+    {
+      schema: {
+        tags: ['news'],
+        summary: 'Articles by coin, source, time range and text, with their sentiment',
+        description: 'Newest first by publication time (search results too, so pages stay stable).',
+        querystring: ArticlesQuery,
+        response: { 200: ArticlesResponse, ...errorResponses }
+      }
+    },
+    async request => {
+      const { coin, source, q, from, to, cursor } = request.query
+      checkRange({ from, to }, settings.maxRangeDays)
+      const before = decodeBefore(cursor)
+      const limit = request.query.limit ?? settings.pageSizeDefault
+      const page = await listArticles(context.db, { coin, source, q, from, to, before, limit })
+      const last = page.items[page.items.length - 1]
+      return {
+        articles: page.items,
+        nextCursor:
+          page.hasMore && last !== undefined ? encodeCursor({ time: last.publishedAt, id: last.id }) : null
+      }
+    }
+  )
+}

@@ -1,0 +1,50 @@
+/** GET /api/trades: trades of one symbol, newest first, paged by cursor. */
+import { type Static, Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
+import { listTrades } from '../../store/queries/trades.ts'
+import { decodeBefore, encodeCursor } from '../cursor.ts'
+import { checkRange } from '../range.ts'
+import { Query, SymbolParam, pagedRange } from '../schemas/params.ts'
+import { NextCursor, Trade, errorResponses } from '../schemas/resources.ts'
+import type { RouteContext } from './context.ts'
+
+const TradesResponse = Type.Object({
+  symbol: Type.String(),
+  trades: Type.Array(Type.Ref(Trade), { description: 'newest first' }),
+  nextCursor: NextCursor
+})
+
+export function tradesRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { settings } = context
+  const TradesQuery = Query({
+    symbol: SymbolParam,
+    ...pagedRange({ defaultSize: settings.pageSizeDefault, maxSize: settings.pageSizeMax })
+  })
+  app.get<{ Querystring: Static<typeof TradesQuery> }>(
+    '/api/trades',
+    {
+      schema: {
+        tags: ['market'],
+        summary: 'Trades of a symbol in a time range, newest first',
+        querystring: TradesQuery,
+        response: { 200: TradesResponse, ...errorResponses }
+      }
+    },
+    async request => {
+      const { symbol, from, to, cursor } = request.query
+      checkRange({ from, to }, settings.maxRangeDays)
+      const before = decodeBefore(cursor)
+      const limit = request.query.limit ?? settings.pageSizeDefault
+      const page = await listTrades(context.db, { symbol, from, to, before, limit })
+      const last = page.items[page.items.length - 1]
+      return {
+        symbol,
+        trades: page.items,
+        nextCursor:
+          page.hasMore && last !== undefined
+            ? encodeCursor({ time: last.ts, id: String(last.tradeId) })
+            : null
+      }
+    }
+  )
+}

@@ -1,0 +1,66 @@
+/**
+ * Alert identity, deduplication and rate limit in one: an alert's id is its rule, its symbol and the
+ * event-time window (of ALERT_COOLDOWN_MINUTES, aligned to the epoch) it fired in. At most one alert
+ * per rule and symbol per window is published (the gate), and one that fires again after a restart
+ * or a rebalance has the same id, which the ingest job stores once.
+ */
+import { microsToIso } from '../../../lib/event-time.ts'
+import type { AlertV1 } from '../../../schemas/alert.v1.ts'
+import type { AlertDraft } from './rules.ts'
+
+export function alertWindowStart(eventTs: number, cooldownMicros: number): number {
+  return Math.floor(eventTs / cooldownMicros) * cooldownMicros
+}
+
+export function alertId(rule: string, symbol: string, eventTs: number, cooldownMicros: number): string {
+  const window = new Date(alertWindowStart(eventTs, cooldownMicros) / 1000)
+    .toISOString()
+    .replace('.000Z', 'Z')
+  return `${rule}:${symbol}:${window}`
+}
+
+export function toAlert(draft: AlertDraft, cooldownMicros: number, raisedAt: string): AlertV1 {
+  return {
+    v: 1,
+    type: 'alert',
+    id: alertId(draft.rule, draft.symbol, draft.eventTs, cooldownMicros),
+    rule: draft.rule,
+    kind: draft.kind,
+    symbol: draft.symbol,
+    severity: draft.severity,
+    title: draft.title,
+    message: draft.message,
+    value: draft.value,
+    threshold: draft.threshold,
+    eventTs: microsToIso(draft.eventTs),
+    raisedAt,
+    details: draft.details
+  }
+}
+
+/**
+ * Remembers the ids already published (for two windows of event time), so a rule that keeps firing
+ * in the same window publishes once. Ids are remembered only after the batch that published them
+ * committed: a batch that is retried publishes its alerts again (same ids, stored once).
+ */
+export class AlertGate {
+  readonly #cooldownMicros: number
+  readonly #seen = new Map<string, number>()
+
+  constructor(cooldownMicros: number) {
+    this.#cooldownMicros = cooldownMicros
+  }
+
+  has(id: string): boolean {
+    return this.#seen.has(id)
+  }
+
+  remember(id: string, eventTs: number): void {
+    this.#seen.set(id, eventTs)
+    if (this.#seen.size > 10_000) this.#forgetBefore(eventTs - 2 * this.#cooldownMicros)
+  }
+
+  #forgetBefore(horizon: number): void {
+    for (const [id, ts] of this.#seen) if (ts < horizon) this.#seen.delete(id)
+  }
+}

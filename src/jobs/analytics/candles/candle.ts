@@ -1,0 +1,138 @@
+/**
+ * One OHLCV candle and how a trade changes it, in exact decimals. Trades may arrive in any order:
+ * the open is the trade with the lowest id in the bucket and the close the one with the highest
+ * (Kraken's trade ids are its per-pair matching sequence, so id order is time order, and ties in
+ * time are broken the way the exchange broke them). That makes a candle fully described by its
+ * stored row, so it can be rebuilt from the database and keep absorbing late trades.
+ */
+import {
+  type Decimal,
+  ZERO,
+  add,
+  compare,
+  divide,
+  formatDecimal,
+  multiply,
+  parseDecimal
+} from '../../../lib/decimal.ts'
+import { microsToIso } from '../../../lib/event-time.ts'
+import type { CandleRow } from '../../../store/writers/candles.ts'
+import type { IntervalName } from './intervals.ts'
+
+export interface CandleTrade {
+  readonly tradeId: number
+  /** Event (exchange) time, µs since the epoch. */
+  readonly ts: number
+  readonly price: Decimal
+  readonly qty: Decimal
+  readonly side: 'buy' | 'sell'
+}
+
+export interface Candle {
+  readonly symbol: string
+  readonly interval: IntervalName
+  /** Start of the bucket, µs since the epoch. */
+  readonly bucket: number
+  open: Decimal
+  high: Decimal
+  low: Decimal
+  close: Decimal
+  volume: Decimal
+  quoteVolume: Decimal
+  buyVolume: Decimal
+  sellVolume: Decimal
+  trades: number
+  firstTradeId: number
+  lastTradeId: number
+}
+
+/** Decimals VWAP keeps beyond the price's own: enough to apply any venue's rounding afterwards. */
+export const VWAP_EXTRA_DECIMALS = 6
+
+export function openCandle(
+  symbol: string,
+  interval: IntervalName,
+  bucket: number,
+  trade: CandleTrade
+): Candle {
+  return {
+    symbol,
+    interval,
+    bucket,
+    open: trade.price,
+    high: trade.price,
+    low: trade.price,
+    close: trade.price,
+    volume: trade.qty,
+    quoteVolume: multiply(trade.price, trade.qty),
+    buyVolume: trade.side === 'buy' ? trade.qty : ZERO,
+    sellVolume: trade.side === 'sell' ? trade.qty : ZERO,
+    trades: 1,
+    firstTradeId: trade.tradeId,
+    lastTradeId: trade.tradeId
+  }
+}
+
+/** Adds a trade to the candle of its bucket (the caller checked the bucket and deduplicated). */
+export function applyTrade(candle: Candle, trade: CandleTrade): void {
+  if (compare(trade.price, candle.high) > 0) candle.high = trade.price
+  if (compare(trade.price, candle.low) < 0) candle.low = trade.price
+  if (trade.tradeId < candle.firstTradeId) {
+    candle.firstTradeId = trade.tradeId
+    candle.open = trade.price
+  }
+  if (trade.tradeId > candle.lastTradeId) {
+    candle.lastTradeId = trade.tradeId
+    candle.close = trade.price
+  }
+  candle.volume = add(candle.volume, trade.qty)
+  candle.quoteVolume = add(candle.quoteVolume, multiply(trade.price, trade.qty))
+  if (trade.side === 'buy') candle.buyVolume = add(candle.buyVolume, trade.qty)
+  else candle.sellVolume = add(candle.sellVolume, trade.qty)
+  candle.trades++
+}
+
+/** quote_volume / volume, truncated at the price's decimals + VWAP_EXTRA_DECIMALS. */
+export function vwapOf(candle: Candle): Decimal {
+  const priceScale = Math.max(candle.open.scale, candle.high.scale, candle.low.scale, candle.close.scale)
+  return divide(candle.quoteVolume, candle.volume, priceScale + VWAP_EXTRA_DECIMALS, 'truncate')
+}
+
+export function candleToRow(candle: Candle): CandleRow {
+  return {
+    symbol: candle.symbol,
+    interval: candle.interval,
+    bucket: microsToIso(candle.bucket),
+    open: formatDecimal(candle.open),
+    high: formatDecimal(candle.high),
+    low: formatDecimal(candle.low),
+    close: formatDecimal(candle.close),
+    volume: formatDecimal(candle.volume),
+    quoteVolume: formatDecimal(candle.quoteVolume),
+    vwap: formatDecimal(vwapOf(candle)),
+    trades: candle.trades,
+    buyVolume: formatDecimal(candle.buyVolume),
+    sellVolume: formatDecimal(candle.sellVolume),
+    firstTradeId: candle.firstTradeId,
+    lastTradeId: candle.lastTradeId
+  }
+}
+
+export function candleFromRow(row: CandleRow, bucketMicros: number): Candle {
+  return {
+    symbol: row.symbol,
+    interval: row.interval as IntervalName,
+    bucket: bucketMicros,
+    open: parseDecimal(row.open),
+    high: parseDecimal(row.high),
+    low: parseDecimal(row.low),
+    close: parseDecimal(row.close),
+    volume: parseDecimal(row.volume),
+    quoteVolume: parseDecimal(row.quoteVolume),
+    buyVolume: parseDecimal(row.buyVolume),
+    sellVolume: parseDecimal(row.sellVolume),
+    trades: row.trades,
+    firstTradeId: row.firstTradeId,
+    lastTradeId: row.lastTradeId
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * One batch through the analytics state, in memory: every record not applied before updates the
+ * candles or spreads of its symbol (or is scored, for articles), closed one-minute buckets go
+ * through the alert rules, and the rows to write are collected. No I/O: the caller commits the
+ * result (and the new offsets) in one transaction, or throws the state away if that fails.
+ */
+import type { ConsumedRecord } from '../../bus/bus.ts'
+import { isPositive, parseDecimal } from '../../lib/decimal.ts'
+import { isoToMicros, microsToIso } from '../../lib/event-time.ts'
+import type { ArticleV1 } from '../../schemas/article.v1.ts'
+import type { CandleRow } from '../../store/writers/candles.ts'
+import type { IndicatorRow } from '../../store/writers/indicators.ts'
+import type { KeyState, PartitionOffset } from '../../store/writers/job-bookkeeping.ts'
+import type { ArticleSentimentRow } from '../../store/writers/sentiment.ts'
+import type { SpreadRow } from '../../store/writers/spreads.ts'
+import { decodeRecord } from '../decode.ts'
+import { type AlertDraft, priceMove, spreadWidening, volumeSpike } from './alerts/rules.ts'
+import { candleToRow } from './candles/candle.ts'
+import { INTERVALS } from './candles/intervals.ts'
+import type { SymbolCandles } from './candles/symbol-candles.ts'
+import { indicatorsAt } from './indicators/indicator-set.ts'
+import { SENTIMENT_MODEL, scoreArticle } from './sentiment/score.ts'
+import type { AnalyticsSettings } from './settings.ts'
+import { spreadToRow } from './spreads/symbol-spreads.ts'
+import { type AnalyticsState, type PartitionState, partitionKey } from './state/partition-state.ts'
+import { toNumber } from '../../lib/decimal.ts'
+
+export type Outcome = 'applied' | 'late' | 'duplicate' | 'replayed' | 'invalid'
+
+export interface BatchWork {
+  candles: CandleRow[]
+  indicators: IndicatorRow[]
+  spreads: SpreadRow[]
+  articles: ArticleV1[]
+  sentiment: ArticleSentimentRow[]
+  /** Per code ('BTC', '*'), the earliest publication time of this batch's articles. */
+  sentimentFrom: Map<string, number>
+  drafts: AlertDraft[]
+  states: KeyState[]
+  /** Offsets to commit, with what the database must still hold for them (the fence). */
+  offsets: (PartitionOffset & { expected: number })[]
+  outcomes: Map<string, Map<Outcome, number>>
+}
+
+function count(work: BatchWork, topic: string, outcome: Outcome): void {
+  const byOutcome = work.outcomes.get(topic) ?? new Map<Outcome, number>()
+  byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1)
+  work.outcomes.set(topic, byOutcome)
+}
+
+function applyRecord(
+  work: BatchWork,
+  state: AnalyticsState,
+  partition: PartitionState,
+  record: ConsumedRecord,
+  settings: AnalyticsSettings
+): Outcome {
+  const decoded = decodeRecord(partition.kind, record)
+  if (decoded.kind === 'trade') {
+    const t = decoded.value
+    const candles = state.candlesFor(partition, t.symbol)
+    const result = candles.apply({
+      tradeId: t.tradeId,
+      ts: isoToMicros(t.exchangeTs) ?? 0,
+      price: parseDecimal(t.price),
+      qty: parseDecimal(t.qty),
+      side: t.side
+    })
+    if (result.closed !== undefined) {
+      const series = candles.series('1m')
+      for (const draft of [
+        priceMove(result.closed, series, settings.alerts),
+        volumeSpike(result.closed, series, settings.alerts)
+      ]) {
+        if (draft !== undefined) work.drafts.push(draft)
+      }
+    }
+    return result.outcome
+  }
+  if (decoded.kind === 'ticker') {
+    const t = decoded.value
+    const bid = parseDecimal(t.bid)
+    const ask = parseDecimal(t.ask)
+    // A one-sided or empty book has no meaningful mid; it is stored raw by ingest all the same.
+    if (!isPositive(bid) || !isPositive(ask)) return 'invalid'
+    const spreads = state.spreadsFor(partition, t.symbol)
+    const result = spreads.apply({ ts: isoToMicros(t.exchangeTs ?? t.receivedAt) ?? 0, bid, ask })
+    if (result.closed !== undefined) {
+      const draft = spreadWidening(result.closed, spreads.series('1m'), settings.alerts)
+      if (draft !== undefined) work.drafts.push(draft)
+    }
+    return result.outcome
+  }
+  if (decoded.kind === 'article') {
+    const a = decoded.value
+    const score = scoreArticle(a)
+    work.articles.push(a)
+    work.sentiment.push({
+      articleId: a.id,
+      score: score.score,
+      label: score.label,
+      positiveTerms: score.positiveTerms,
+      negativeTerms: score.negativeTerms,
+      model: SENTIMENT_MODEL
+    })
+    const published = isoToMicros(a.publishedAt) ?? 0
+    for (const code of ['*', ...a.coins.map(c => c.code)]) {
+      work.sentimentFrom.set(code, Math.min(work.sentimentFrom.get(code) ?? Infinity, published))
+    }
+    return 'applied'
+  }
+  // Rejected here and dead-lettered by ingest, which reads the same topics with the same checks.
+  return 'invalid'
+}
+
+/** Candle and indicator rows of one symbol for every bucket changed in this batch. */
+function collectCandles(work: BatchWork, candles: SymbolCandles, settings: AnalyticsSettings): void {
+  const changes = candles.drainChanges()
+  for (const interval of INTERVALS) {
+    const earliest = changes.get(interval.name)
+    if (earliest === undefined) continue
+    const series = candles.series(interval.name)
+    const closes = series.map(c => toNumber(c.close))
+    for (let i = 0; i < series.length; i++) {
+      const candle = series[i]
+      if (candle === undefined || candle.bucket < earliest) continue
+      // Later candles are rewritten too: their indicator windows include the changed one.
+      work.candles.push(candleToRow(candle))
+      const bucket = microsToIso(candle.bucket)
+      const window = closes.slice(Math.max(0, i - settings.indicatorWindow + 1), i + 1)
+      for (const [name, value] of indicatorsAt(window, settings.indicators)) {
+        work.indicators.push({ symbol: candles.symbol, interval: interval.name, bucket, name, value })
+      }
+    }
+  }
+}
+
+export function processBatch(
+  batch: readonly ConsumedRecord[],
+  state: AnalyticsState,
+  settings: AnalyticsSettings
+): BatchWork {
+  const work: BatchWork = {
+    candles: [],
+    indicators: [],
+    spreads: [],
+    articles: [],
+    sentiment: [],
+    sentimentFrom: new Map(),
+    drafts: [],
+    states: [],
+    offsets: [],
+    outcomes: new Map()
+  }
+  const touched = new Map<string, { partition: PartitionState; next: number; expected: number }>()
+  for (const record of batch) {
+    const partition = state.get(record)
+    if (partition === undefined) continue
+    const key = partitionKey(partition)
+    const entry = touched.get(key) ?? {
+      partition,
+      next: partition.nextOffset,
+      expected: partition.nextOffset
+    }
+    touched.set(key, entry)
+    const offset = Number(record.offset)
+    if (offset < entry.next) {
+      count(work, record.topic, 'replayed')
+      continue
+    }
+    count(work, record.topic, applyRecord(work, state, partition, record, settings))
+    entry.next = offset + 1
+  }
+  for (const { partition, next, expected } of touched.values()) {
+    work.offsets.push({ topic: partition.topic, partition: partition.partition, nextOffset: next, expected })
+    for (const candles of partition.candles.values()) {
+      collectCandles(work, candles, settings)
+      candles.prune()
+      work.states.push({
+        topic: partition.topic,
+        partition: partition.partition,
+        key: candles.symbol,
+        state: candles.toState()
+      })
+    }
+    for (const spreads of partition.spreads.values()) {
+      work.spreads.push(...spreads.drainChanges().map(spreadToRow))
+      spreads.prune()
+      work.states.push({
+        topic: partition.topic,
+        partition: partition.partition,
+        key: spreads.symbol,
+        state: spreads.toState()
+      })
+    }
+  }
+  return work
+}

@@ -1,0 +1,171 @@
+/**
+ * A consumed record → a typed message, or the reason it cannot be used. Two gates: the schema codec
+ * (shape, SCHEMA_INVALID) and the checks a schema cannot express (RECORD_REJECTED): positive price
+ * and quantity, dates that exist, a key that is the record's symbol or id (otherwise per-key order
+ * and per-symbol state would not hold), an exchange time not far ahead of the receive time.
+ */
+import type { ConsumedRecord } from '../bus/bus.ts'
+import { CryptoVizError, ErrorCodes, isCryptoVizError } from '../errors/errors.ts'
+import { isPositive, parseDecimal } from '../lib/decimal.ts'
+import { isoToMicros } from '../lib/event-time.ts'
+import type { AlertV1 } from '../schemas/alert.v1.ts'
+import type { ArticleV1 } from '../schemas/article.v1.ts'
+import type { BookV1 } from '../schemas/book.v1.ts'
+import { codecByTopic } from '../schemas/index.ts'
+import type { OhlcV1 } from '../schemas/ohlc.v1.ts'
+import type { TickerV1 } from '../schemas/ticker.v1.ts'
+import type { TradeV1 } from '../schemas/trade.v1.ts'
+import { TopicNames } from '../bus/topics.ts'
+import type { RecordKind } from './job-topics.ts'
+
+export type Decoded =
+  | { kind: 'trade'; value: TradeV1; record: ConsumedRecord }
+  | { kind: 'ticker'; value: TickerV1; record: ConsumedRecord }
+  | { kind: 'article'; value: ArticleV1; record: ConsumedRecord }
+  | { kind: 'alert'; value: AlertV1; record: ConsumedRecord }
+  | { kind: 'ohlc'; value: OhlcV1; record: ConsumedRecord }
+  | { kind: 'book'; value: BookV1; record: ConsumedRecord }
+
+export interface Rejected {
+  kind: 'rejected'
+  record: ConsumedRecord
+  error: CryptoVizError
+}
+
+/** Exchange time may run ahead of our receive time by clock skew, not by more. */
+const MAX_CLOCK_SKEW_MICROS = 3_600_000_000
+
+const codecs = {
+  trade: codecByTopic[TopicNames.trade],
+  ticker: codecByTopic[TopicNames.ticker],
+  article: codecByTopic[TopicNames.article],
+  alert: codecByTopic[TopicNames.alert],
+  ohlc: codecByTopic[TopicNames.ohlc],
+  book: codecByTopic[TopicNames.book]
+} as const
+
+function reject(reason: string): never {
+  throw new CryptoVizError(ErrorCodes.RECORD_REJECTED, reason, { deadLetter: true })
+}
+
+function times(...values: [name: string, value: string | null][]): void {
+  for (const [name, value] of values) {
+    if (value !== null && isoToMicros(value) === undefined)
+      reject(`${name}: no such time ${JSON.stringify(value)}`)
+  }
+}
+
+function keyIs(record: ConsumedRecord, expected: string, what: string): void {
+  if (record.key !== expected) {
+    reject(
+      `key ${JSON.stringify(record.key ?? null)} is not the record's ${what} ${JSON.stringify(expected)}`
+    )
+  }
+}
+
+function positive(name: string, value: string): void {
+  if (!isPositive(parseDecimal(value))) reject(`${name} must be positive, got ${value}`)
+}
+
+function checkTrade(t: TradeV1, record: ConsumedRecord): void {
+  keyIs(record, t.symbol, 'symbol')
+  positive('price', t.price)
+  positive('qty', t.qty)
+  times(['exchangeTs', t.exchangeTs], ['receivedAt', t.receivedAt])
+  const ahead = (isoToMicros(t.exchangeTs) ?? 0) - (isoToMicros(t.receivedAt) ?? 0)
+  if (ahead > MAX_CLOCK_SKEW_MICROS)
+    reject(`exchangeTs ${t.exchangeTs} is more than 1 h after receivedAt ${t.receivedAt}`)
+}
+
+function decodeAs(kind: RecordKind, record: ConsumedRecord): Decoded {
+  switch (kind) {
+    case 'trade': {
+      const value = codecs.trade.decode(record.value)
+      checkTrade(value, record)
+      return { kind, value, record }
+    }
+    case 'ticker': {
+      const value = codecs.ticker.decode(record.value)
+      keyIs(record, value.symbol, 'symbol')
+      times(['exchangeTs', value.exchangeTs], ['receivedAt', value.receivedAt])
+      return { kind, value, record }
+    }
+    case 'article': {
+      const value = codecs.article.decode(record.value)
+      keyIs(record, value.id, 'id')
+      times(['publishedAt', value.publishedAt], ['fetchedAt', value.fetchedAt])
+      return { kind, value, record }
+    }
+    case 'alert': {
+      const value = codecs.alert.decode(record.value)
+      keyIs(record, value.symbol, 'symbol')
+      times(['eventTs', value.eventTs], ['raisedAt', value.raisedAt])
+      return { kind, value, record }
+    }
+    case 'ohlc': {
+      const value = codecs.ohlc.decode(record.value)
+      keyIs(record, value.symbol, 'symbol')
+      times(['intervalBegin', value.intervalBegin], ['receivedAt', value.receivedAt])
+      return { kind, value, record }
+    }
+    case 'book': {
+      const value = codecs.book.decode(record.value)
+      keyIs(record, value.symbol, 'symbol')
+      times(['exchangeTs', value.exchangeTs], ['receivedAt', value.receivedAt])
+      return { kind, value, record }
+    }
+  }
+}
+
+export function decodeRecord(kind: RecordKind, record: ConsumedRecord): Decoded | Rejected {
+  try {
+    return decodeAs(kind, record)
+  } catch (error) {
+    if (isCryptoVizError(error) && error.deadLetter) return { kind: 'rejected', record, error }
+    return {
+      kind: 'rejected',
+      record,
+      error: new CryptoVizError(ErrorCodes.RECORD_REJECTED, `unreadable record: ${String(error)}`, {
+        deadLetter: true,
+        cause: error
+      })
+    }
+  }
+}
+
+export interface DecodedGroups {
+  trade: TradeV1[]
+  ticker: TickerV1[]
+  article: ArticleV1[]
+  alert: AlertV1[]
+  ohlc: OhlcV1[]
+  book: BookV1[]
+}
+
+/** The values of decoded records, by kind, in batch order. */
+export function groupDecoded(records: readonly Decoded[]): DecodedGroups {
+  const groups: DecodedGroups = { trade: [], ticker: [], article: [], alert: [], ohlc: [], book: [] }
+  for (const r of records) {
+    switch (r.kind) {
+      case 'trade':
+        groups.trade.push(r.value)
+        break
+      case 'ticker':
+        groups.ticker.push(r.value)
+        break
+      case 'article':
+        groups.article.push(r.value)
+        break
+      case 'alert':
+        groups.alert.push(r.value)
+        break
+      case 'ohlc':
+        groups.ohlc.push(r.value)
+        break
+      case 'book':
+        groups.book.push(r.value)
+        break
+    }
+  }
+  return groups
+}

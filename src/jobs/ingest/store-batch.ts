@@ -1,0 +1,65 @@
+/**
+ * Writes one decoded batch in one transaction: every kind, each with one batched statement. If the
+ * database refuses the batch for a reason other than being unavailable (a value it cannot store),
+ * the records are written one at a time to find the culprits, which become dead letters; the rest is
+ * stored. Every write is an idempotent upsert, so writing a record again changes nothing.
+ */
+import { CryptoVizError, ErrorCodes, isCryptoVizError } from '../../errors/errors.ts'
+import type { Database, Queryable } from '../../store/database.ts'
+import { writeAlerts } from '../../store/writers/alerts.ts'
+import { upsertArticles } from '../../store/writers/articles.ts'
+import { writeBookTops, writeExchangeCandles } from '../../store/writers/exchange-feeds.ts'
+import { writeTickers } from '../../store/writers/tickers.ts'
+import { writeTrades } from '../../store/writers/trades.ts'
+import { type Decoded, type Rejected, groupDecoded } from '../decode.ts'
+
+export interface StoreOutcome {
+  /** New rows per kind (trades and tickers; the others are counted as stored). */
+  inserted: Map<Decoded['kind'], number>
+  /** Records the database refused, to be dead-lettered. */
+  refused: Rejected[]
+}
+
+async function writeAll(q: Queryable, records: readonly Decoded[]): Promise<Map<Decoded['kind'], number>> {
+  const groups = groupDecoded(records)
+  const inserted = new Map<Decoded['kind'], number>()
+  inserted.set('trade', await writeTrades(q, groups.trade))
+  inserted.set('ticker', await writeTickers(q, groups.ticker))
+  inserted.set('article', await upsertArticles(q, groups.article))
+  inserted.set('alert', await writeAlerts(q, groups.alert))
+  inserted.set('ohlc', await writeExchangeCandles(q, groups.ohlc))
+  inserted.set('book', await writeBookTops(q, groups.book))
+  return inserted
+}
+
+export async function storeBatch(db: Database, records: readonly Decoded[]): Promise<StoreOutcome> {
+  if (records.length === 0) return { inserted: new Map(), refused: [] }
+  try {
+    return { inserted: await db.transaction(tx => writeAll(tx, records)), refused: [] }
+  } catch (error) {
+    if (!isCryptoVizError(error, ErrorCodes.DB_QUERY)) throw error
+    return isolate(db, records)
+  }
+}
+
+async function isolate(db: Database, records: readonly Decoded[]): Promise<StoreOutcome> {
+  const inserted = new Map<Decoded['kind'], number>()
+  const refused: Rejected[] = []
+  for (const record of records) {
+    try {
+      const counts = await db.transaction(tx => writeAll(tx, [record]))
+      for (const [kind, n] of counts) inserted.set(kind, (inserted.get(kind) ?? 0) + n)
+    } catch (error) {
+      if (!isCryptoVizError(error, ErrorCodes.DB_QUERY)) throw error
+      refused.push({
+        kind: 'rejected',
+        record: record.record,
+        error: new CryptoVizError(ErrorCodes.RECORD_REJECTED, `the database refused it: ${error.message}`, {
+          deadLetter: true,
+          cause: error
+        })
+      })
+    }
+  }
+  return { inserted, refused }
+}

@@ -1,0 +1,95 @@
+/**
+ * Articles newest first (by publication time, then id), filtered by coin, source, time range and
+ * full-text search (PostgreSQL `websearch_to_tsquery`: words, "quoted phrases", OR, -exclusions),
+ * each with its coin mentions and sentiment. Search results keep time order, not rank, so that the
+ * keyset cursor pages them like any other list.
+ */
+import type { Queryable } from '../database.ts'
+import { newestFirst } from './newest-first.ts'
+import { type Before, type Page, Params, type TimeRange, toPage } from './params.ts'
+
+export interface ArticleSentiment {
+  score: number
+  label: 'positive' | 'neutral' | 'negative'
+  positiveTerms: string[]
+  negativeTerms: string[]
+  model: string
+}
+
+export interface ArticleRow {
+  id: string
+  source: string
+  url: string
+  title: string
+  summary: string
+  authors: string[]
+  categories: string[]
+  imageUrl: string | null
+  publishedAt: string
+  publishedAtEstimated: boolean
+  sponsored: boolean
+  coins: { code: string; mentions: number; inTitle: boolean }[]
+  sentiment: ArticleSentiment | null
+}
+
+export interface ArticleQuery extends TimeRange {
+  coin?: string | undefined
+  source?: string | undefined
+  q?: string | undefined
+  limit: number
+  before?: Before | undefined
+}
+
+interface Row extends Omit<ArticleRow, 'sentiment'> {
+  score: number | null
+  label: ArticleSentiment['label'] | null
+  positive_terms: string[] | null
+  negative_terms: string[] | null
+  model: string | null
+}
+
+export async function listArticles(db: Queryable, query: ArticleQuery): Promise<Page<ArticleRow>> {
+  const params = new Params()
+  const filters: string[] = []
+  if (query.coin !== undefined)
+    filters.push(
+      `exists (select 1 from article_coins f where f.article_id = a.id and f.code = ${params.add(query.coin)})`
+    )
+  if (query.source !== undefined) filters.push(`a.source = ${params.add(query.source)}`)
+  if (query.q !== undefined)
+    filters.push(`a.search @@ websearch_to_tsquery('english', ${params.add(query.q)})`)
+  const window = newestFirst(params, { time: 'a.published_at', id: 'a.id' }, query)
+  const { rows } = await db.query<Row>(
+    `select a.id, a.source, a.url, a.title, a.summary, a.authors, a.categories, a.image_url as "imageUrl",
+            a.published_at as "publishedAt", a.published_at_estimated as "publishedAtEstimated",
+            a.sponsored,
+            coalesce((select json_agg(json_build_object('code', c.code, 'mentions', c.mentions,
+                                                        'inTitle', c.in_title)
+                                      order by c.mentions desc, c.code)
+                        from article_coins c where c.article_id = a.id), '[]'::json) as coins,
+            s.score, s.label, s.positive_terms, s.negative_terms, s.model
+       from articles a
+       left join article_sentiment s on s.article_id = a.id
+      where true${filters.map(f => ` and ${f}`).join('')}${window.where}
+      ${window.tail}`,
+    params.values
+  )
+  return toPage(rows.map(toArticle), query.limit)
+}
+
+function toArticle(row: Row): ArticleRow {
+  const { score, label, positive_terms, negative_terms, model, ...article } = row
+  return {
+    ...article,
+    sentiment:
+      score === null || label === null || model === null
+        ? null
+        : {
+            score,
+            label,
+            positiveTerms: positive_terms ?? [],
+            negativeTerms: negative_terms ?? [],
+            model
+          }
+  }
+}

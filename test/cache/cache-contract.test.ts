@@ -1,0 +1,95 @@
+/** One contract, run against every cache implementation (Redis and memory). */
+import assert from 'node:assert/strict'
+import { after, describe, test } from 'node:test'
+import type { Cache } from '../../src/cache/cache.ts'
+import { FailOpenCache } from '../../src/cache/fail-open-cache.ts'
+import { MemoryCache } from '../../src/cache/memory-cache.ts'
+import { RedisCache } from '../../src/cache/redis-cache.ts'
+import { silentLogger } from '../../src/log/logger.ts'
+import { Counter, Registry } from '../../src/ops/metrics.ts'
+import { testRedisUrl } from '../helpers/api.ts'
+import { uniqueName } from '../helpers/names.ts'
+import { startTcpProxy } from '../helpers/tcp-proxy.ts'
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+function contract(name: string, create: () => Cache): void {
+  describe(name, () => {
+    const cache = create()
+    after(() => cache.close())
+
+    test('an entry set is read back until it expires', async () => {
+      const group = uniqueName('g')
+      await cache.set(group, 'k', '{"a":1}', 300)
+      assert.equal((await cache.get(group, 'k'))?.value, '{"a":1}')
+      assert.equal(await cache.get(group, 'other'), undefined)
+      await sleep(350)
+      assert.equal(await cache.get(group, 'k'), undefined)
+    })
+
+    test('invalidating a group drops all its entries and no other group', async () => {
+      const [a, b] = [uniqueName('a'), uniqueName('b')]
+      await cache.set(a, 'k1', 'one', 10_000)
+      await cache.set(a, 'k2', 'two', 10_000)
+      await cache.set(b, 'k1', 'three', 10_000)
+      await cache.invalidate([a])
+      assert.equal(await cache.get(a, 'k1'), undefined)
+      assert.equal(await cache.get(a, 'k2'), undefined)
+      assert.equal((await cache.get(b, 'k1'))?.value, 'three')
+    })
+
+    test('values are kept byte for byte, newlines and unicode included', async () => {
+      const group = uniqueName('u')
+      const value = '{"t":"line\\n2","s":"₿ → Ξ"}\n'
+      await cache.set(group, 'k', value, 10_000)
+      assert.equal((await cache.get(group, 'k'))?.value, value)
+    })
+  })
+}
+
+contract('memory cache', () => new MemoryCache())
+contract('redis cache', () => new RedisCache(testRedisUrl, silentLogger()))
+
+test('the memory cache stays within its entry bound', async () => {
+  const cache = new MemoryCache({ maxEntries: 100 })
+  for (let i = 0; i < 1_000; i++) await cache.set(`g${i}`, 'k', 'v', 60_000)
+  let kept = 0
+  for (let i = 0; i < 1_000; i++) if ((await cache.get(`g${i}`, 'k')) !== undefined) kept++
+  assert.ok(kept <= 100 && kept > 0, `kept ${kept}`)
+  assert.equal((await cache.get('g999', 'k'))?.value, 'v', 'the newest entries are kept')
+})
+
+test('through the fail-open wrapper, a dead Redis is a miss, counted, never an error, and fast', async () => {
+  const proxy = await startTcpProxy({ targetPort: Number(new URL(testRedisUrl).port || 6379) })
+  const registry = new Registry()
+  const errors = new Counter({
+    name: 'test_cache_errors_total',
+    help: 'x',
+    labelNames: ['op'],
+    registers: [registry]
+  })
+  const cache = new FailOpenCache(new RedisCache(`redis://127.0.0.1:${proxy.port}`, silentLogger()), {
+    log: silentLogger(),
+    errors
+  })
+  try {
+    const group = uniqueName('f')
+    await new Promise(resolve => setTimeout(resolve, 200))
+    await cache.set(group, 'k', 'v', 10_000)
+    assert.equal((await cache.get(group, 'k'))?.value, 'v')
+    await proxy.cut()
+    const started = Date.now()
+    assert.equal(await cache.get(group, 'k'), undefined)
+    assert.deepEqual(await cache.lookup(group, 'k'), { entry: undefined, failed: true })
+    await cache.set(group, 'k', 'v2', 10_000)
+    await cache.invalidate([group])
+    assert.ok(Date.now() - started < 2_000, 'failed fast')
+    assert.equal(cache.healthy, false)
+    const counted = (await registry.getSingleMetricAsString('test_cache_errors_total')).split('\n')
+    assert.ok(counted.some(line => line.includes('op="get"')))
+    assert.ok(counted.some(line => line.includes('op="invalidate"')))
+  } finally {
+    await cache.close()
+    await proxy.close()
+  }
+})
