@@ -48,7 +48,11 @@ export class TradeHistory {
     return this.all(symbol).slice(-count)
   }
 
-  /** Trades strictly after `sinceNs`, oldest first, at most `count` (REST Trades semantics). */
+  /**
+   * Trades strictly after `sinceNs`, oldest first, about `count` (REST Trades semantics). A page
+   * never splits fills sharing a timestamp: the next page starts after that time, so a split group
+   * would lose its tail.
+   */
   since(symbol: string, sinceNs: bigint, count: number): readonly SimTrade[] {
     const list = this.all(symbol)
     let low = 0
@@ -58,7 +62,9 @@ export class TradeHistory {
       if ((list[middle] as SimTrade).tsNs <= sinceNs) low = middle + 1
       else high = middle
     }
-    return list.slice(low, low + count)
+    let end = Math.min(list.length, low + count)
+    while (end < list.length && end > low && list[end]?.tsNs === list[end - 1]?.tsNs) end++
+    return list.slice(low, end)
   }
 
   /** Candles of `intervalS` seconds from the trades, oldest first; empty intervals are skipped. */
