@@ -13,11 +13,15 @@ export interface BookView {
 export class SimBook {
   readonly #bids = new Map<string, string>()
   readonly #asks = new Map<string, string>()
+  // Sorted sides, rebuilt on the first read after a change: every subscriber's view and the ticker
+  // read the same book many times per change.
+  #sorted: BookView | undefined
 
   set(side: 'bid' | 'ask', price: string, qty: string): void {
     const levels = side === 'bid' ? this.#bids : this.#asks
     if (Number(qty) === 0) levels.delete(price)
     else levels.set(price, qty)
+    this.#sorted = undefined
   }
 
   /** Keeps the best `depth` levels per side, as a client subscribed at that depth does. */
@@ -29,20 +33,23 @@ export class SimBook {
     }
     keep(this.#bids, bids)
     keep(this.#asks, asks)
+    this.#sorted = undefined
   }
 
   clear(): void {
     this.#bids.clear()
     this.#asks.clear()
+    this.#sorted = undefined
   }
 
   view(depth: number): BookView {
-    const sorted = (levels: Map<string, string>, descending: boolean): LevelText[] =>
+    const sort = (levels: Map<string, string>, descending: boolean): LevelText[] =>
       [...levels]
-        .sort((a, b) => (descending ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])))
-        .slice(0, depth)
-        .map(([price, qty]) => ({ price, qty }))
-    return { bids: sorted(this.#bids, true), asks: sorted(this.#asks, false) }
+        .map(([price, qty]) => ({ price, qty, value: Number(price) }))
+        .sort((a, b) => (descending ? b.value - a.value : a.value - b.value))
+        .map(({ price, qty }) => ({ price, qty }))
+    this.#sorted ??= { bids: sort(this.#bids, true), asks: sort(this.#asks, false) }
+    return { bids: this.#sorted.bids.slice(0, depth), asks: this.#sorted.asks.slice(0, depth) }
   }
 
   bestBid(): LevelText | undefined {
