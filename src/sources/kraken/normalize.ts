@@ -17,10 +17,6 @@ import {
   optionalString
 } from './wire.ts'
 
-export function symbolOf(element: Json, channel: string): string {
-  return asString(asObject(element, channel).symbol, `${channel}.symbol`).toUpperCase()
-}
-
 function side(value: string): TradeV1['side'] {
   if (value === 'buy' || value === 'b') return 'buy'
   if (value === 'sell' || value === 's') return 'sell'

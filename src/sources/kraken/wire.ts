@@ -109,10 +109,3 @@ export function rfc3339ToNanos(timestamp: string): bigint {
   if (Number.isNaN(millis)) throw malformed(`not a valid time: ${JSON.stringify(timestamp)}`)
   return BigInt(millis) * 1_000_000n + BigInt(fraction.padEnd(9, '0'))
 }
-
-/** Epoch nanoseconds to RFC 3339 with nine fractional digits. */
-export function nanosToRfc3339(nanos: bigint): string {
-  const seconds = nanos / 1_000_000_000n
-  const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0')
-  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${fraction}Z`
-}

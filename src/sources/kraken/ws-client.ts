@@ -97,7 +97,10 @@ export class KrakenWsClient {
   async stop(): Promise<void> {
     this.#stop.abort()
     clearInterval(this.#ticker)
-    this.#socket?.close(1000, 'client stopping')
+    const socket = this.#socket
+    socket?.close(1000, 'client stopping')
+    // A silent peer never completes the close handshake (ws waits 30 s): do not let it hold shutdown.
+    setTimeout(() => socket?.terminate(), 1_000).unref()
     await this.#loop
   }
 
