@@ -12,10 +12,11 @@ export async function createTopics(partitions: number, ...prefixes: string[]): P
   const names = prefixes.map(prefix => uniqueName(`t-${prefix}`))
   const admin = new Admin({ clientId: 'crypto-viz-test-admin', bootstrapBrokers: [...testKafka.servers] })
   try {
-    await admin.createTopics({ topics: names, partitions, replicas: 1 })
+    await admin.createTopics({ topics: [...names], partitions, replicas: 1 })
     // Wait until every partition has a leader, so the first produce does not race the creation.
     for (let attempt = 0; attempt < 40; attempt++) {
-      const metadata = await admin.metadata({ topics: names, forceUpdate: true }).catch(() => undefined)
+      // The client sorts the array it is given in place: pass a copy, keep ours in the caller's order.
+      const metadata = await admin.metadata({ topics: [...names], forceUpdate: true }).catch(() => undefined)
       const ready = names.every(n => (metadata?.topics.get(n)?.partitions ?? []).some(p => p.leader >= 0))
       if (ready) break
       await new Promise(resolve => setTimeout(resolve, 250))
