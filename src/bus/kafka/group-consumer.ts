@@ -96,6 +96,11 @@ export class GroupConsumer implements Subscription {
           : MessagesStreamFallbackModes.EARLIEST
     })
     this.#stream.on('error', error => this.#log.error({ err: describeError(error) }, 'consumer stream error'))
+    // A 'readable' listener must stay attached for the stream's whole life. Without one, Node resets
+    // the stream to readableFlowing === null, the client then skips fetching ("nobody is consuming"),
+    // and the stream's pending read is never retried: consumption stalled for good as soon as the
+    // buffer ran dry between batches while records were still being produced.
+    this.#stream.on('readable', () => undefined)
     this.#loop = this.#run(this.#stream)
   }
 
