@@ -4,6 +4,13 @@
  */
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+function daysIn(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  return month === 2 && leap ? 29 : (DAYS[month - 1] ?? 31)
+}
+
 /** Microseconds of an RFC 3339 time; digits beyond µs are truncated. Undefined for impossible dates. */
 export function isoToMicros(text: string): number | undefined {
   const m = RFC3339.exec(text)
@@ -16,10 +23,9 @@ export function isoToMicros(text: string): number | undefined {
     number,
     number
   ]
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined
+  if (hour > 23 || minute > 59 || second > 59) return undefined
   const millis = Date.UTC(year, month - 1, day, hour, minute, second)
-  // Date.UTC rolls over silently (Feb 30 → Mar 2): an impossible day shows as a different day.
-  if (new Date(millis).getUTCDate() !== day) return undefined
   const zone = m[8] ?? 'Z'
   const offsetMinutes =
     zone === 'Z'
