@@ -17,7 +17,12 @@ export type ProducerSource = VariableValues['PRODUCER_SOURCES'][number]
 export interface Config {
   readonly log: { readonly level: VariableValues['LOG_LEVEL'] }
   readonly dataDir: string
-  readonly ops: { readonly host: string; readonly port: number }
+  readonly ops: {
+    readonly host: string
+    readonly port: number
+    /** 0: consumer lag is not read for metrics. */
+    readonly lagPollIntervalMs: number
+  }
   readonly bus: {
     /** As configured; `auto` means Kafka when `kafka.configured`, else embedded (see create-bus.ts). */
     readonly kind: VariableValues['BUS']
@@ -189,7 +194,7 @@ export function configFromEnv(env: Env): Config {
   return deepFreeze({
     log: { level: v.LOG_LEVEL },
     dataDir: resolve(v.DATA_DIR),
-    ops: { host: v.OPS_HOST, port: v.OPS_PORT },
+    ops: { host: v.OPS_HOST, port: v.OPS_PORT, lagPollIntervalMs: v.LAG_POLL_INTERVAL_MS },
     bus: { kind: v.BUS, embeddedRetentionBytes: v.EMBEDDED_BUS_RETENTION_MB * 1024 * 1024 },
     kafka: {
       servers: v.KAFKA_SERVERS,

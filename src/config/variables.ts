@@ -49,6 +49,11 @@ export const variables = {
     '9464',
     'Port of /health/live, /health/ready and /metrics (0 picks a free port; each role run apart needs its own).'
   ),
+  LAG_POLL_INTERVAL_MS: variable(
+    integer(0, 3_600_000),
+    '10000',
+    "How often a consuming role reads its consumer groups' lag per partition for /metrics (0: never)."
+  ),
 
   BUS: variable(
     oneOf('auto', 'kafka', 'embedded'),

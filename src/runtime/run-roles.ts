@@ -4,6 +4,7 @@
  * batches are finished and committed before the bus closes.
  */
 import { busKind, createBus, embeddedBusDir } from '../bus/create-bus.ts'
+import { InstrumentedBus } from '../bus/instrumented-bus.ts'
 import type { CommandContext } from '../cli/command.ts'
 import { describeError } from '../errors/errors.ts'
 import { Health } from '../ops/health.ts'
@@ -12,6 +13,7 @@ import { startOpsServer } from '../ops/ops-server.ts'
 import type { LiveEvents } from '../live/live-events.ts'
 import { RedisLiveEvents } from '../live/redis-live-events.ts'
 import type { Database } from '../store/database.ts'
+import { InstrumentedDatabase } from '../store/instrumented-database.ts'
 import { openDatabase } from '../store/open-database.ts'
 import { startHeartbeat } from './heartbeat.ts'
 import type { Role, RunningRole } from './role.ts'
@@ -45,12 +47,16 @@ export async function runRoles(
               : `opening the embedded bus in ${embeddedBusDir(config)}`
         }
   )
-  const bus = await createBus(config, log)
+  // Wrapped once here, so every role's traffic, lag and database latency are measured alike.
+  const bus = new InstrumentedBus(await createBus(config, log), metrics, {
+    lagPollIntervalMs: config.ops.lagPollIntervalMs,
+    log
+  })
   busReady = true
   let database: Promise<Database> | undefined
   const openSharedDatabase = (): Promise<Database> => {
     database ??= openDatabase(config, log, { applicationName: `crypto-viz-${names}` }).then(
-      opened => opened.db
+      opened => new InstrumentedDatabase(opened.db, metrics)
     )
     return database
   }
