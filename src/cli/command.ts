@@ -22,4 +22,13 @@ export interface Command {
   options?: ParseArgsConfig['options']
   /** Resolves with the process exit code. */
   run(context: CommandContext): Promise<number>
+  /**
+   * Runs instead of `run` when the configuration is invalid, for a command whose job is to report
+   * that (doctor); without it, an invalid configuration stops the program before any command.
+   */
+  onInvalidConfig?(context: {
+    error: unknown
+    flags: CommandContext['flags']
+    out: CommandContext['out']
+  }): number
 }

@@ -4,6 +4,7 @@ import { apiCommand } from './api-command.ts'
 import { backfillCommand } from './backfill-command.ts'
 import type { Command } from './command.ts'
 import { configCommand } from './config-command.ts'
+import { doctorCommand } from './doctor-command.ts'
 import { ingestCommand } from './ingest-command.ts'
 import { migrateCommand } from './migrate-command.ts'
 import { produceCommand } from './produce-command.ts'
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   apiCommand,
   topicsCommand,
   migrateCommand,
+  doctorCommand,
   backfillCommand,
   simCommand,
   configCommand
