@@ -8,7 +8,7 @@ export interface DocumentedMetric {
 
 function rows(section: string): Map<string, DocumentedMetric> {
   const out = new Map<string, DocumentedMetric>()
-  for (const match of section.matchAll(/^\| `([a-z_][a-z0-9_]*)` \| ([a-z]+) \| ([^|]*) \|/gm)) {
+  for (const match of section.matchAll(/^\| `([a-z_][a-z0-9_]*)` \| ([a-z]+) \|([^|]*)\|/gm)) {
     const [, name = '', type = '', labels = ''] = match
     out.set(name, { type, labels: [...labels.matchAll(/`([a-z_]+)`/g)].map(m => m[1] ?? '').sort() })
   }
