@@ -63,6 +63,12 @@ export async function runRoles(
   let live: LiveEvents | undefined
   const sharedLive = (): LiveEvents => (live ??= new RedisLiveEvents(config.redis.url, log))
   const running: { name: string; handle: RunningRole }[] = []
+  // Not ready until every role has started: a bus that answers is not yet a consumer that consumes.
+  health.register('roles', () =>
+    running.length === roles.length
+      ? { status: 'up', detail: `${names} started` }
+      : { status: 'down', detail: `starting: ${running.length} of ${roles.length} role(s) up` }
+  )
   let exitCode = 0
   try {
     for (const role of roles) {
