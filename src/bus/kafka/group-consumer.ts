@@ -47,6 +47,7 @@ export class GroupConsumer implements Subscription {
   #stream: KafkaStream | undefined
   #assigned: TopicPartition[] = []
   #loop: Promise<void> | undefined
+  #committing: Promise<void> = Promise.resolve()
 
   constructor(connection: KafkaConnection, options: SubscribeOptions, log: Logger) {
     this.groupId = options.groupId
@@ -116,7 +117,10 @@ export class GroupConsumer implements Subscription {
       }
       const handled = await this.#handle(batch.map(toRecord))
       if (!handled) return
-      await this.#commit(batch)
+      // The commit of this batch overlaps with collecting and handling the next one; at most one
+      // commit is in flight, so they reach the broker in order.
+      await this.#committing
+      this.#committing = this.#commit(batch)
     }
   }
 
@@ -202,6 +206,7 @@ export class GroupConsumer implements Subscription {
   async close(): Promise<void> {
     this.#abort.abort()
     await this.#loop?.catch(() => undefined)
+    await this.#committing
     await this.#stream?.close().catch(() => undefined)
     await this.#consumer
       .close(true)
