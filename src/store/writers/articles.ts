@@ -29,7 +29,7 @@ on conflict (id) do update set source = excluded.source, feed_url = excluded.fee
   published_at = excluded.published_at, published_at_estimated = excluded.published_at_estimated,
   sponsored = excluded.sponsored, fetched_at = excluded.fetched_at`
 
-const ENSURE = `insert into articles (${COLUMNS}) ${SELECT} on conflict (id) do nothing`
+const ENSURE = `insert into articles (${COLUMNS}) ${SELECT} on conflict (id) do nothing returning id`
 
 const COINS = `insert into article_coins (article_id, code, mentions, in_title, published_at)
 select x.article_id, x.code, x.mentions, x.in_title, x.published_at
@@ -84,6 +84,9 @@ export async function upsertArticles(q: Queryable, articles: readonly ArticleV1[
 export async function ensureArticles(q: Queryable, articles: readonly ArticleV1[]): Promise<void> {
   if (articles.length === 0) return
   const latest = lastByKey(articles, a => a.id)
-  await q.query(ENSURE, [JSON.stringify(latest.map(articleJson))])
-  await q.query(`${COINS} on conflict do nothing`, [JSON.stringify(coinsJson(latest))])
+  const { rows } = await q.query<{ id: string }>(ENSURE, [JSON.stringify(latest.map(articleJson))])
+  // Coins only for the articles inserted here: a stored article keeps the coin list ingest gave it.
+  const inserted = new Set(rows.map(r => r.id))
+  const coins = coinsJson(latest.filter(a => inserted.has(a.id)))
+  if (coins.length > 0) await q.query(`${COINS} on conflict do nothing`, [JSON.stringify(coins)])
 }
