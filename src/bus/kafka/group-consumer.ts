@@ -59,6 +59,7 @@ export class GroupConsumer implements Subscription {
   /** `topic\0partition` of #assigned, for the per-record ownership check. */
   #owned = new Set<string>()
   #loop: Promise<void> | undefined
+  #committing: Promise<void> = Promise.resolve()
 
   constructor(connection: KafkaConnection, options: SubscribeOptions, log: Logger) {
     this.groupId = options.groupId
@@ -160,6 +161,7 @@ export class GroupConsumer implements Subscription {
       await this.#run(stream)
       if (this.#abort.signal.aborted) return
       this.#log.warn('consumer stream ended (broker unreachable?); rejoining the group with a new client')
+      await this.#committing
       this.#assigned = []
       this.#owned = new Set()
       await this.#consumer?.close(true).catch(() => undefined)
@@ -187,7 +189,10 @@ export class GroupConsumer implements Subscription {
       if (owned.length === 0) continue
       const handled = await this.#handle(owned.map(toRecord))
       if (!handled) return
-      await this.#commit(owned)
+      // The commit of this batch overlaps with collecting and handling the next one; at most one
+      // commit is in flight, so they reach the broker in order.
+      await this.#committing
+      this.#committing = this.#commit(owned)
     }
   }
 
@@ -232,6 +237,8 @@ export class GroupConsumer implements Subscription {
   }
 
   async #commit(batch: KafkaMessage[]): Promise<void> {
+    // The client that fetched the batch: a rejoin may replace #consumer while this commit runs.
+    const consumer = this.#consumer
     const last = new Map<string, KafkaMessage>()
     for (const message of batch) last.set(partitionKey(message.topic, message.partition), message)
     // Partitions taken away while the handler ran are the new owner's to commit now.
@@ -245,7 +252,7 @@ export class GroupConsumer implements Subscription {
       }))
     if (offsets.length === 0) return
     try {
-      await this.#consumer?.commit({ offsets })
+      await consumer?.commit({ offsets })
     } catch (error) {
       // Typically a rebalance moved the partitions: the new owner re-reads from the last committed
       // offset, and idempotent writes absorb the repeat.
@@ -260,6 +267,7 @@ export class GroupConsumer implements Subscription {
   async close(): Promise<void> {
     this.#abort.abort()
     await this.#loop?.catch(() => undefined)
+    await this.#committing
     await this.#stream?.close().catch(() => undefined)
     await this.#consumer
       ?.close(true)
