@@ -103,6 +103,7 @@ export interface Config {
     readonly groupId: string
     readonly batchMaxRecords: number
     readonly batchMaxWaitMs: number
+    readonly writeLanes: number
     readonly liveTradesPerSymbol: number
   }
   readonly analytics: {
@@ -262,6 +263,7 @@ export function configFromEnv(env: Env): Config {
       groupId: v.INGEST_GROUP_ID,
       batchMaxRecords: v.INGEST_BATCH_MAX_RECORDS,
       batchMaxWaitMs: v.INGEST_BATCH_MAX_WAIT_MS,
+      writeLanes: v.INGEST_WRITE_LANES,
       liveTradesPerSymbol: v.INGEST_LIVE_TRADES_PER_SYMBOL
     },
     analytics: {

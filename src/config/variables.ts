@@ -194,6 +194,11 @@ export const variables = {
     '50',
     '…or when its first record has waited this long (ms): the latency bound at low rates.'
   ),
+  INGEST_WRITE_LANES: variable(
+    integer(1, 16),
+    '3',
+    'Concurrent connections trades are written over (each trade always on the same one, by its key).'
+  ),
   INGEST_LIVE_TRADES_PER_SYMBOL: variable(
     integer(0, 10_000),
     '50',

@@ -38,6 +38,14 @@ export async function createJobTopics(partitions: number): Promise<{
   deadLetter: string
 }> {
   const names = await createTopics(partitions, 'trade', 'ticker', 'article', 'alert', 'ohlc', 'book', 'dead')
-  const [trade = '', ticker = '', article = '', alert = '', ohlc = '', book = '', deadLetter = ''] = names
-  return { trade, ticker, article, alert, ohlc, book, deadLetter }
+  const named = (prefix: string): string => names.find(n => n.startsWith(`t-${prefix}-`)) ?? ''
+  return {
+    trade: named('trade'),
+    ticker: named('ticker'),
+    article: named('article'),
+    alert: named('alert'),
+    ohlc: named('ohlc'),
+    book: named('book'),
+    deadLetter: named('dead')
+  }
 }

@@ -1,7 +1,7 @@
 /** Trades, as the ingest job stores them: insert-only on the natural key, so a replay adds nothing. */
 import type { TradeV1 } from '../../schemas/trade.v1.ts'
 import type { Queryable } from '../database.ts'
-import { columns } from './sql-arrays.ts'
+import { plainArray } from './sql-arrays.ts'
 
 const INSERT = `insert into trades (symbol, trade_id, ts, price, qty, side, ord_type, received_at, source)
 select * from unnest($1::text[], $2::int8[], $3::timestamptz[], $4::numeric[], $5::numeric[],
@@ -11,16 +11,21 @@ on conflict do nothing`
 /** Resolves with the number of trades that were new. */
 export async function writeTrades(q: Queryable, trades: readonly TradeV1[]): Promise<number> {
   if (trades.length === 0) return 0
-  const params = columns(trades, 9, t => [
-    t.symbol,
-    t.tradeId,
-    t.exchangeTs,
-    t.price,
-    t.qty,
-    t.side,
-    t.ordType,
-    t.receivedAt,
-    t.source
-  ])
-  return (await q.query(INSERT, params)).rowCount
+  const n = trades.length
+  const cols: (string | number)[][] = Array.from({ length: 9 }, () => new Array<string | number>(n))
+  for (let i = 0; i < n; i++) {
+    const t = trades[i] as TradeV1
+    ;(cols[0] as string[])[i] = t.symbol
+    ;(cols[1] as number[])[i] = t.tradeId
+    ;(cols[2] as string[])[i] = t.exchangeTs
+    ;(cols[3] as string[])[i] = t.price
+    ;(cols[4] as string[])[i] = t.qty
+    ;(cols[5] as string[])[i] = t.side
+    ;(cols[6] as string[])[i] = t.ordType
+    ;(cols[7] as string[])[i] = t.receivedAt
+    ;(cols[8] as string[])[i] = t.source
+  }
+  // Every field was validated by the trade schema (symbol pattern, decimal and RFC 3339 lexemes,
+  // enums): none needs quoting in an array literal.
+  return (await q.query(INSERT, cols.map(plainArray))).rowCount
 }
