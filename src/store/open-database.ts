@@ -1,7 +1,8 @@
 /**
  * Opens the database the configuration names and brings its schema up to date: migrations, then the
  * TimescaleDB layer where available. Waits for the server (saying so) up to a deadline, so a stack
- * started all at once does not fail on a database still starting.
+ * started all at once does not fail on a database still starting. With `embeddedDir` it opens the
+ * embedded PGlite in that folder instead (same migrations, same SQL; nothing to wait for).
  */
 import type { Config } from '../config/config.ts'
 import { CryptoVizError, ErrorCodes, describeError, isCryptoVizError } from '../errors/errors.ts'
@@ -9,6 +10,7 @@ import { equalJitterDelay, sleep } from '../lib/backoff.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Database } from './database.ts'
 import { type MigrationReport, migrate } from './migrator.ts'
+import { PgliteDatabase } from './pglite/pglite-database.ts'
 import { PostgresDatabase } from './postgres/postgres-database.ts'
 import { type TimescaleReport, applyTimescaleLayer } from './timescale/timescale-layer.ts'
 
@@ -56,17 +58,22 @@ export interface OpenedDatabase {
 export async function openDatabase(
   config: Config,
   log: Logger,
-  options: { applicationName?: string; migrate?: boolean } = {}
+  options: { applicationName?: string; migrate?: boolean; embeddedDir?: string } = {}
 ): Promise<OpenedDatabase> {
-  const db = new PostgresDatabase({
-    url: config.database.url,
-    poolSize: config.database.poolSize,
-    log,
-    ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName })
-  })
+  const db =
+    options.embeddedDir === undefined
+      ? new PostgresDatabase({
+          url: config.database.url,
+          poolSize: config.database.poolSize,
+          log,
+          ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName })
+        })
+      : await PgliteDatabase.open(options.embeddedDir)
   try {
-    log.info({ url: redact(config.database.url) }, 'waiting for the database')
-    await waitForDatabase(db, { url: config.database.url, timeoutMs: config.kafka.readyTimeoutMs, log })
+    if (db.kind === 'postgres') {
+      log.info({ url: redact(config.database.url) }, 'waiting for the database')
+      await waitForDatabase(db, { url: config.database.url, timeoutMs: config.kafka.readyTimeoutMs, log })
+    }
     if (options.migrate === false) {
       return {
         db,
@@ -76,7 +83,7 @@ export async function openDatabase(
     }
     const migrations = await migrate(db)
     const timescale = await applyTimescaleLayer(db, config.database.timescale)
-    log.info({ applied: migrations.applied, timescale: timescale.reason }, 'database ready')
+    log.info({ kind: db.kind, applied: migrations.applied, timescale: timescale.reason }, 'database ready')
     return { db, migrations, timescale }
   } catch (error) {
     await db.close().catch(() => undefined)
