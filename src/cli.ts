@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     strict: true
   })
   const config = loadConfig()
-  const log = createLogger(config).child({ command: command.name })
+  const log = (command.createLog?.(config, values) ?? createLogger(config)).child({ command: command.name })
   const controller = new AbortController()
   const stop = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {

@@ -4,6 +4,8 @@
  * batches are finished and committed before the bus closes. The mode (mode.ts) decides which
  * database and live-events adapters the roles share; progress is told to `onEvent` as it happens.
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { createBus } from '../bus/create-bus.ts'
 import type { CommandContext } from '../cli/command.ts'
 import { describeError } from '../errors/errors.ts'
@@ -72,10 +74,12 @@ export async function runRoles(
   let database: Promise<Database> | undefined
   const openSharedDatabase = (): Promise<Database> => {
     database ??= (async () => {
-      tell({ type: 'database-opening', kind: mode.database, where: where.database })
+      const dir = embeddedDatabaseDir(config)
+      const creating = mode.database === 'pglite' && !existsSync(join(dir, 'PG_VERSION'))
+      tell({ type: 'database-opening', kind: mode.database, where: where.database, creating })
       const opened = await openDatabase(config, log, {
         applicationName: `crypto-viz-${names}`,
-        ...(mode.database === 'pglite' ? { embeddedDir: embeddedDatabaseDir(config) } : {})
+        ...(mode.database === 'pglite' ? { embeddedDir: dir } : {})
       })
       tell({
         type: 'database-ready',
@@ -101,7 +105,7 @@ export async function runRoles(
         config,
         log: log.child({ role: role.name }),
         bus,
-        health,
+        health: roles.length > 1 ? health.forRole(role.name) : health,
         metrics,
         database: openSharedDatabase,
         live: sharedLive,
@@ -111,8 +115,17 @@ export async function runRoles(
       log.info({ role: role.name }, 'role started')
       tell({ type: 'role-started', role: role.name })
     }
-    const heartbeat = startHeartbeat({ role: names, health, live: sharedLive, log })
-    signal.addEventListener('abort', () => heartbeat.stop(), { once: true })
+    // One heartbeat per role, each with that role's checks: the pipeline status then shows every
+    // stage as it is, even when several run in this process.
+    const heartbeats = running.map(({ name }) =>
+      startHeartbeat({
+        role: name,
+        health: roles.length > 1 ? health.forRole(name) : health,
+        live: sharedLive,
+        log
+      })
+    )
+    signal.addEventListener('abort', () => heartbeats.forEach(h => h.stop()), { once: true })
     if (!signal.aborted) {
       tell({ type: 'running', bus, health })
       await new Promise<void>(resolve => signal.addEventListener('abort', () => resolve(), { once: true }))

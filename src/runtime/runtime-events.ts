@@ -13,7 +13,8 @@ export type RuntimeEvent =
   | { type: 'bus-opening'; kind: Mode['bus']; where: string }
   | { type: 'bus-ready'; kind: Mode['bus']; where: string }
   /** `where`: PGlite's folder, or PostgreSQL's URL without its password. */
-  | { type: 'database-opening'; kind: Mode['database']; where: string }
+  /** `creating`: an embedded database that does not exist yet (its first start takes longer). */
+  | { type: 'database-opening'; kind: Mode['database']; where: string; creating: boolean }
   | {
       type: 'database-ready'
       kind: Mode['database']

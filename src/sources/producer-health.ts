@@ -28,17 +28,16 @@ export function krakenConnection(s: KrakenWsStatus): SourceStatus {
 
 export function newsConnection(feeds: readonly FeedStatus[]): SourceStatus {
   const failing = feeds.filter(f => f.state === 'failing')
-  if (failing.length === 0) {
-    const pending = feeds.filter(f => f.state === 'pending').length
-    return pending === feeds.length && feeds.length > 0
-      ? { state: 'connecting', detail: `${feeds.length} feeds, first polls` }
-      : { state: 'connected', detail: `${feeds.length} feeds` }
-  }
+  const pending = feeds.filter(f => f.state === 'pending').length
+  // The first polls are spread over a few seconds: judge the feeds once each has answered.
+  if (pending > 0)
+    return { state: 'connecting', detail: `${feeds.length - pending}/${feeds.length} feeds polled` }
+  if (failing.length === 0) return { state: 'connected', detail: `${feeds.length} feeds` }
   const first = failing[0]?.lastError
-  const why = first === undefined ? 'failing' : `${first.kind}: ${first.message}`
+  const example = first === undefined ? '' : `, e.g. ${first.message}`
   if (failing.length === feeds.length && failing.every(f => looksUnreachable(f.lastError?.message)))
-    return { state: 'unreachable', detail: `${failing.length}/${feeds.length} feeds; ${why}` }
-  return { state: 'degraded', detail: `${failing.length}/${feeds.length} feeds failing; ${why}` }
+    return { state: 'unreachable', detail: `${failing.length}/${feeds.length} feeds failing${example}` }
+  return { state: 'degraded', detail: `${failing.length}/${feeds.length} feeds failing${example}` }
 }
 
 export function krakenCheck(market: MarketProducer, mode: SourceMode = 'live'): () => CheckResult {

@@ -112,10 +112,13 @@ export function stageStatus(stage: string, instances: InstanceState[], data: Fre
   }
 }
 
-/** From the producers' heartbeats: the one with something to say wins (one producer is usual). */
+/**
+ * From the producers' heartbeats: the one with something to say wins (one producer is usual). A
+ * producer down because it cannot reach Kraken still speaks; one that stopped sending does not.
+ */
 export function sourcesStatus(instances: readonly InstanceState[]): SourcesStatus {
   const heard = instances
-    .filter(i => i.status !== 'down' && i.role.split('+').includes('produce'))
+    .filter(i => !i.silent && i.role.split('+').includes('produce'))
     .map(i => readSources(i.health.checks))
   return (
     heard.find(s => s.notice !== null) ?? heard[0] ?? { mode: null, kraken: null, news: null, notice: null }
