@@ -96,6 +96,11 @@ export class GroupConsumer implements Subscription {
           : MessagesStreamFallbackModes.EARLIEST
     })
     this.#stream.on('error', error => this.#log.error({ err: describeError(error) }, 'consumer stream error'))
+    // A 'readable' listener for the stream's whole life. #readable() adds and removes its own; when
+    // the last one goes, Node resets the stream to readableFlowing === null, which the client reads
+    // as "nobody is consuming" and stops fetching for good (its pending _read never pushes, so Node
+    // never calls _read again): a consumer started while producers write got one batch, then nothing.
+    this.#stream.on('readable', () => undefined)
     this.#loop = this.#run(this.#stream)
   }
 
