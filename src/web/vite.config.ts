@@ -1,0 +1,25 @@
+/**
+ * Vite build of the dashboard: src/web → src/web/dist, served by the API role at `/`. Hashed file
+ * names under assets/ let the server cache them for a year; index.html is revalidated.
+ * Checked by the root tsconfig (it runs in Node), not by src/web/tsconfig.json (browser code).
+ */
+import { defineConfig } from 'vite'
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/',
+  publicDir: 'public',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    assetsDir: 'assets',
+    sourcemap: false,
+    reportCompressedSize: false,
+    chunkSizeWarningLimit: 400
+  },
+  server: {
+    // `vite --config src/web/vite.config.ts` for hot reload against a running API on :8080.
+    proxy: { '/api': { target: 'http://127.0.0.1:8080', ws: true } }
+  }
+})
