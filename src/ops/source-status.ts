@@ -53,7 +53,7 @@ export function sourceNotice(
   mode: SourcesStatus['mode']
 ): string | null {
   if (kraken?.state === 'unreachable')
-    return `Kraken is unreachable (${kraken.detail}): no live market data; retrying with backoff.${mode === 'replay' ? '' : ' Offline? Run `npm start -- --replay` to play bundled data.'}`
+    return `Kraken is unreachable (${kraken.detail}): no live market data; retrying with backoff.${mode === 'replay' ? '' : ' Offline? Run "npm start -- --replay" to play bundled data.'}`
   if (kraken?.state === 'reconnecting')
     return `The connection to Kraken was lost (${kraken.detail}); reconnecting.`
   if (news?.state === 'unreachable')

@@ -25,6 +25,7 @@ import { ReplayFeed } from './replay/replay-feed.ts'
 import { AlertsView } from './views/alerts-view.ts'
 import { OverviewView } from './views/overview-view.ts'
 import { PipelineView } from './views/pipeline-view.ts'
+import { SourceBanner } from './components/source-banner.ts'
 import type { View } from './views/view.ts'
 
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/stream`
@@ -228,4 +229,6 @@ addEventListener('hashchange', onRoute)
 
 applyTimeParams(route.params)
 socket.start()
+// Where the data comes from (live input unreachable, replayed data): the embedded mode's notices.
+new SourceBanner().start()
 void show(route)
