@@ -38,6 +38,9 @@ export const sampledTopics = [
   { topic: TopicNames.deadLetter, label: 'dead letters', optional: true }
 ] as const
 
+// "embedded mode", "full stack mode", or the mix as it is ("Kafka + PGlite + memory cache").
+const modeLabel = (name: string): string => (name.includes('+') ? name : `${name} mode`)
+
 function shortPath(path: string): string {
   const short = relative(process.cwd(), path)
   return short !== '' && !short.startsWith('..') ? short : path
@@ -63,7 +66,7 @@ export function createAllCommand(): Command {
       const mode = resolveMode(config)
       const replay = config.sources.mode === 'replay'
       t.text(
-        `${t.paint('1', 'CRYPTO VIZ')} · ${describeMode(mode)} mode · ${replay ? 'replayed input' : 'live input'} · data in ${shortPath(config.dataDir)}`
+        `${t.paint('1', 'CRYPTO VIZ')} · ${modeLabel(describeMode(mode))} · ${replay ? 'replayed input' : 'live input'} · data in ${shortPath(config.dataDir)}`
       )
       if (!wantsJsonLogs(config, verbose(context.flags)))
         t.line('info', `full logs: ${shortPath(logFilePath(config))} (--verbose shows them here)`)
