@@ -18,16 +18,9 @@ import { Quote } from '../components/quote.ts'
 import { InlineError, retrying } from '../components/retrying.ts'
 import { TradesTape } from '../components/trades-tape.ts'
 import { type Feed, snapshotTo } from '../data/feed.ts'
+import { RecentScores } from '../data/recent-scores.ts'
 import { getJson } from '../data/rest.ts'
-import type {
-  Article,
-  ArticleScore,
-  Candle,
-  CandlesPage,
-  IndicatorUpdate,
-  Ticker,
-  Trade
-} from '../data/types.ts'
+import type { Article, Candle, CandlesPage, IndicatorUpdate, Ticker, Trade } from '../data/types.ts'
 import { h } from '../lib/dom.ts'
 import { formatMoment } from '../lib/format.ts'
 import { type Interval, isInterval, toChartTime, toIso } from '../lib/time.ts'
@@ -54,6 +47,7 @@ export class SymbolView extends View {
   readonly #tapeError = new InlineError()
   readonly #quote: Quote
   readonly #news = new ArticleList({ max: 6, compact: true, empty: 'No news about this coin yet' })
+  readonly #scores = new RecentScores()
   #chart: PriceChart | undefined
   #markers: NewsMarkers | undefined
   #overlays: Set<OverlayName> = storedOverlays()
@@ -221,17 +215,17 @@ export class SymbolView extends View {
     this.listen(feed, `trades:${symbol}`, event => this.#tape.add(event.data as Trade[]))
     this.listen(feed, `tickers:${symbol}`, event => this.#quote.setTicker(event.data as Ticker))
     this.listen(feed, 'articles', event => {
-      const article = event.data as Article
+      const article = this.#scores.apply(event.data as Article)
       if (!article.coins.some(c => c.code === coin)) return
       markers.add([article])
       markers.redraw()
       this.#news.add(article)
     })
     this.listen(feed, 'sentiment', event => {
-      const score = event.data as Partial<ArticleScore>
-      if (typeof score.articleId !== 'string' || typeof score.label !== 'string') return
-      if (markers.score(score.articleId, { score: score.score ?? 0, label: score.label })) markers.redraw()
-      this.#news.score(score.articleId, { score: score.score ?? 0, label: score.label })
+      const score = this.#scores.record(event)
+      if (score === undefined) return
+      if (markers.score(score.articleId, score)) markers.redraw()
+      this.#news.score(score.articleId, score)
     })
   }
 
