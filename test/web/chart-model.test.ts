@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { type Bar, sessionVwap, sessionVwapAt } from '../../src/web/chart/bars.ts'
+import { ChartWindow } from '../../src/web/chart/chart-window.ts'
 import { SortedSeries } from '../../src/web/chart/sorted-series.ts'
 
 const point = (time: number, value = time): { time: number; value: number } => ({ time, value })
@@ -65,4 +66,18 @@ test('session VWAP restarts at 00:00 UTC and the incremental value equals the fu
     [100, 107.5, 200, 150]
   )
   bars.forEach((_, i) => assert.equal(sessionVwapAt(bars, i), line[i]?.value))
+})
+
+test('the chart holds a window of the newest bars that grows as the user pans back and shrinks on return', () => {
+  const window = new ChartWindow(2_000)
+  assert.equal(window.start(100_000), 98_000)
+  assert.equal(window.grow(100_000), true)
+  assert.equal(window.start(100_000), 96_000)
+  assert.equal(window.shouldShrink(100, 4_000), false, 'still looking at old bars')
+  assert.equal(window.shouldShrink(3_500, 4_000), true, 'back at the newest bars')
+  window.reset()
+  assert.equal(window.start(1_500), 0)
+  assert.equal(window.grow(1_500), false, 'nothing more in the model: ask the API')
+  window.extend(1_000)
+  assert.equal(window.size, 3_000)
 })

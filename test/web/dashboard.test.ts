@@ -190,6 +190,34 @@ test('switching the interval redraws the chart with that interval’s candles an
   await phone.close()
 })
 
+test('panning back to the oldest loaded candle loads older history without moving the view', async () => {
+  const page = await open(symbolHash(btc, 'interval=1m&history=250'))
+  await page.waitForFunction(
+    `Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) === 250`
+  )
+  const box = await page.getByTestId('price-chart').boundingBox()
+  assert.ok(box !== null)
+  // Dragging the chart to the right scrolls back in time, as in any trading view; stop as soon as
+  // older candles came in, to see where the view is left.
+  const loaded = `Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) > 250`
+  for (let drag = 0; drag < 8 && !(await page.evaluate(loaded)); drag++) {
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.4, { steps: 5 })
+    await page.mouse.up()
+    await page.waitForTimeout(150)
+  }
+  await page.waitForFunction(loaded)
+  await page.waitForTimeout(300)
+  const state = await chartState(page)
+  const visibleTo = (await page.getByTestId('price-chart').getAttribute('data-visible-to')) ?? ''
+  assert.ok(
+    visibleTo < state.last,
+    `the view stayed back in time (${visibleTo}) rather than jumping to the newest bar (${state.last})`
+  )
+  await page.close()
+})
+
 test('the replay slider shows the market as it was at the chosen moment, and playing moves it forward', async () => {
   const at = seededFrom + 2 * HOUR
   const range = `from=${new Date(seededFrom).toISOString()}&to=${new Date(seededTo).toISOString()}&at=${new Date(at).toISOString()}`

@@ -111,6 +111,11 @@ export class SymbolView extends View {
     this.#markers = new NewsMarkers(chart.candleSeries, this.#markerColors())
     chart.setOverlays(this.#overlays)
     chart.onNeedOlder(() => void this.#loadOlder())
+    // What the view shows, on the element: for people inspecting the page and for the tests.
+    chart.onVisibleTimes((from, to) => {
+      this.#host.dataset.visibleFrom = toIso(from * 1000)
+      this.#host.dataset.visibleTo = toIso(to * 1000)
+    })
     chart.onCrosshair(param => {
       const time = typeof param.time === 'number' ? param.time : undefined
       this.#hovered = time
