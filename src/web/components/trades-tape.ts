@@ -70,6 +70,7 @@ export class TradesTape {
   }
 }
 
+/** RFC 3339 UTC times of one precision sort as text; ids break ties (trades of one microsecond). */
 function newestFirst(a: Trade, b: Trade): number {
-  return b.ts.localeCompare(a.ts) || b.tradeId - a.tradeId
+  return a.ts === b.ts ? b.tradeId - a.tradeId : a.ts < b.ts ? 1 : -1
 }
