@@ -23,6 +23,11 @@ COPY package.json ./
 COPY bin ./bin
 COPY src ./src
 COPY --from=web /app/src/web/dist ./src/web/dist
+# Replay mode's fake servers serve these (recorded Kraken session, feed documents).
+COPY fixtures ./fixtures
+# DATA_DIR (news seen-set, backfill checkpoints) must be writable by the unprivileged user; a named
+# volume mounted here starts with this ownership.
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 ENTRYPOINT ["node", "src/cli.ts"]
 CMD ["help"]

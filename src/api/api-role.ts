@@ -3,7 +3,7 @@
  * database and live-events channel, with the cache in Redis (or in memory for the embedded mode) and
  * Kafka consumer lag read through the admin API for the pipeline status.
  */
-import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { kafkaConnection } from '../bus/kafka/kafka-options.ts'
 import { declaredTopics } from '../bus/topics.ts'
 import type { Cache } from '../cache/cache.ts'
@@ -42,7 +42,7 @@ export function apiRole(options: ApiRoleOptions = {}): Role {
         health: context.health,
         log,
         lag,
-        staticRoot: options.staticRoot ?? resolve('src/web/dist')
+        staticRoot: options.staticRoot ?? fileURLToPath(new URL('../web/dist/', import.meta.url))
       })
       const port = await server.listen(config.api.host, config.api.port)
       log.info(

@@ -34,7 +34,7 @@ export function apiMetrics(registry: Registry): ApiMetrics {
     }),
     cacheRequests: new Counter({
       name: 'cryptoviz_api_cache_requests_total',
-      help: 'Cacheable reads by resource and result (hit, miss, error = cache failed and the database answered)',
+      help: 'Cacheable reads by resource and result (local_hit, hit, miss, coalesced, error = cache failed and the database answered)',
       labelNames: ['resource', 'result'],
       registers
     }),

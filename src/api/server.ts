@@ -100,6 +100,60 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     hub.dispatch(event)
   })
 
+  const context: RouteContext = {
+    settings,
+    db,
+    reads,
+    pipeline,
+    hub,
+    health: deps.health,
+    metrics: deps.metrics
+  }
+  let app: FastifyInstance
+  let routes: { method: string; url: string }[]
+  try {
+    ;({ app, routes } = await assembleHttp(deps, context, probe))
+  } catch (error) {
+    // Nothing half-built may outlive a failed start: the caller only gets the error.
+    probe.stop()
+    await subscription.close()
+    await hub.close(0)
+    deps.health.unregister('database')
+    deps.health.unregister('cache')
+    throw error
+  }
+
+  let closed: Promise<void> | undefined
+  return {
+    app,
+    hub,
+    routes,
+    async listen(host, port) {
+      await app.listen({ host, port })
+      return (app.server.address() as AddressInfo).port
+    },
+    close() {
+      closed ??= (async () => {
+        probe.stop()
+        await subscription.close()
+        await app.close()
+        deps.health.unregister('database')
+        deps.health.unregister('cache')
+      })()
+      return closed
+    }
+  }
+}
+
+/** The Fastify instance: plugins in the order they must see the routes, then the routes. */
+async function assembleHttp(
+  deps: ApiServerDeps,
+  context: RouteContext,
+  probe: DatabaseProbe
+): Promise<{ app: FastifyInstance; routes: { method: string; url: string }[] }> {
+  const { settings, log } = deps
+  const hub = context.hub
+  const metrics = apiMetrics(deps.metrics)
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -136,16 +190,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     }
   })
 
-  const context: RouteContext = {
-    settings,
-    db,
-    reads,
-    pipeline,
-    hub,
-    health: deps.health,
-    metrics: deps.metrics
-  }
-  for (const routes of [
+  for (const register of [
     symbolsRoutes,
     candlesRoutes,
     tradesRoutes,
@@ -156,29 +201,10 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     streamRoutes,
     operationsRoutes
   ])
-    routes(app, context)
+    register(app, context)
   // HOOK: the dashboard's static files (src/web build output), when present.
   if (deps.staticRoot !== undefined && existsSync(deps.staticRoot)) await serveDashboard(app, deps.staticRoot)
   await app.ready()
 
-  let closed: Promise<void> | undefined
-  return {
-    app,
-    hub,
-    routes,
-    async listen(host, port) {
-      await app.listen({ host, port })
-      return (app.server.address() as AddressInfo).port
-    },
-    close() {
-      closed ??= (async () => {
-        probe.stop()
-        await subscription.close()
-        await app.close()
-        deps.health.unregister('database')
-        deps.health.unregister('cache')
-      })()
-      return closed
-    }
-  }
+  return { app, routes }
 }

@@ -8,7 +8,11 @@
  * - consumers join a group and share partitions; `onAssigned` tells each member what it now owns;
  * - a batch's offsets are committed only after its handler resolves; a handler that throws is
  *   retried with backoff on the same records (consumption of those partitions pauses meanwhile),
- *   and a crash before the commit means redelivery after restart: at-least-once, never loss.
+ *   and a crash before the commit means redelivery after restart: at-least-once, never loss;
+ * - publishing to a topic that was not declared (src/bus/topics.ts) fails: nothing creates topics
+ *   on the fly.
+ *
+ * The suite is test/bus/contract.ts; docs/bus.md describes both implementations.
  */
 
 export interface BusRecord {
@@ -64,9 +68,33 @@ export interface Subscription {
   close(): Promise<void>
 }
 
+/** Offsets of one partition: the first record still retained and the offset the next record gets. */
+export interface PartitionOffsets extends TopicPartition {
+  start: bigint
+  end: bigint
+}
+
+/** Where a group stands on one partition. */
+export interface GroupPartitionOffsets extends PartitionOffsets {
+  /** The next offset the group will read, as committed; undefined if it never committed here. */
+  committed: bigint | undefined
+  /** Records not yet committed: end − committed, or end − start when nothing is committed. */
+  lag: bigint
+}
+
+/** Read-only introspection, for lag in the API and the `doctor` command. */
+export interface BusInspector {
+  /** Start and end offsets of every partition of the given topics, in topic then partition order. */
+  partitionOffsets(topics: readonly string[]): Promise<PartitionOffsets[]>
+  /** The group's committed offsets and lag on every partition of the given topics. */
+  groupOffsets(groupId: string, topics: readonly string[]): Promise<GroupPartitionOffsets[]>
+}
+
 export interface Bus {
   /** Durable when it resolves (acknowledged by all in-sync replicas, or written to the local log). */
   publish(records: readonly BusRecord[]): Promise<void>
   subscribe(options: SubscribeOptions): Promise<Subscription>
   close(): Promise<void>
+  /** Both buses provide it; optional only so that a test double of the port need not. */
+  readonly inspector?: BusInspector
 }

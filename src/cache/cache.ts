@@ -6,10 +6,16 @@
  * redis-cache.ts) and in-process memory (embedded mode, memory-cache.ts). Callers wrap either in
  * FailOpenCache so cache trouble costs latency, never errors.
  */
+export interface CacheEntry {
+  value: string
+  /** Epoch ms after which the entry must not be served. */
+  expiresAt: number
+}
+
 export interface Cache {
   readonly kind: 'redis' | 'memory'
   /** The entry, or undefined when absent or expired. */
-  get(group: string, key: string): Promise<string | undefined>
+  get(group: string, key: string): Promise<CacheEntry | undefined>
   /** Stores an entry that expires after `ttlMs`. */
   set(group: string, key: string, value: string, ttlMs: number): Promise<void>
   /** Drops every entry of each group (new data arrived for it). */
@@ -25,9 +31,11 @@ export function packEntry(value: string, expiresAt: number): string {
   return `${expiresAt}\n${value}`
 }
 
-export function unpackEntry(entry: string, now: number): string | undefined {
+export function unpackEntry(entry: string, now: number): CacheEntry | undefined {
   const newline = entry.indexOf('\n')
   if (newline < 0) return undefined
   const expiresAt = Number(entry.slice(0, newline))
-  return Number.isFinite(expiresAt) && expiresAt > now ? entry.slice(newline + 1) : undefined
+  return Number.isFinite(expiresAt) && expiresAt > now
+    ? { value: entry.slice(newline + 1), expiresAt }
+    : undefined
 }

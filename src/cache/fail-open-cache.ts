@@ -7,7 +7,7 @@
 import type { Counter } from 'prom-client'
 import { CryptoVizError, ErrorCodes, describeError } from '../errors/errors.ts'
 import type { Logger } from '../log/logger.ts'
-import type { Cache } from './cache.ts'
+import type { Cache, CacheEntry } from './cache.ts'
 
 export type CacheOp = 'get' | 'set' | 'invalidate'
 
@@ -37,16 +37,16 @@ export class FailOpenCache implements Cache {
     return this.#lastError
   }
 
-  async get(group: string, key: string): Promise<string | undefined> {
+  async get(group: string, key: string): Promise<CacheEntry | undefined> {
     return this.#guard('get', () => this.#inner.get(group, key), undefined)
   }
 
   /** Like get, but tells a miss from a failure (for the hit-rate metric). */
-  async lookup(group: string, key: string): Promise<{ value: string | undefined; failed: boolean }> {
-    const failed = { value: undefined, failed: true }
-    return this.#guard<{ value: string | undefined; failed: boolean }>(
+  async lookup(group: string, key: string): Promise<{ entry: CacheEntry | undefined; failed: boolean }> {
+    const failed = { entry: undefined, failed: true }
+    return this.#guard<{ entry: CacheEntry | undefined; failed: boolean }>(
       'get',
-      async () => ({ value: await this.#inner.get(group, key), failed: false }),
+      async () => ({ entry: await this.#inner.get(group, key), failed: false }),
       failed
     )
   }

@@ -1,14 +1,9 @@
 /** The cache in process memory (embedded mode, one API instance): bounded, oldest entries evicted first. */
-import type { Cache } from './cache.ts'
-
-interface Entry {
-  value: string
-  expiresAt: number
-}
+import type { Cache, CacheEntry } from './cache.ts'
 
 export class MemoryCache implements Cache {
   readonly kind = 'memory'
-  readonly #groups = new Map<string, Map<string, Entry>>()
+  readonly #groups = new Map<string, Map<string, CacheEntry>>()
   readonly #maxEntries: number
   #size = 0
 
@@ -16,14 +11,14 @@ export class MemoryCache implements Cache {
     this.#maxEntries = options.maxEntries ?? 10_000
   }
 
-  async get(group: string, key: string): Promise<string | undefined> {
+  async get(group: string, key: string): Promise<CacheEntry | undefined> {
     const entry = this.#groups.get(group)?.get(key)
     if (entry === undefined) return undefined
     if (entry.expiresAt <= Date.now()) {
       this.#delete(group, key)
       return undefined
     }
-    return entry.value
+    return entry
   }
 
   async set(group: string, key: string, value: string, ttlMs: number): Promise<void> {

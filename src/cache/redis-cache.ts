@@ -8,7 +8,7 @@
 import { Redis } from 'ioredis'
 import { describeError } from '../errors/errors.ts'
 import type { Logger } from '../log/logger.ts'
-import { type Cache, packEntry, unpackEntry } from './cache.ts'
+import { type Cache, type CacheEntry, packEntry, unpackEntry } from './cache.ts'
 
 const PREFIX = 'cryptoviz:cache:v1:'
 
@@ -32,7 +32,7 @@ export class RedisCache implements Cache {
     return this.#redis.status === 'ready'
   }
 
-  async get(group: string, key: string): Promise<string | undefined> {
+  async get(group: string, key: string): Promise<CacheEntry | undefined> {
     const entry = await this.#redis.hget(PREFIX + group, key)
     return entry === null ? undefined : unpackEntry(entry, Date.now())
   }

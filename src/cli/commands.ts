@@ -1,17 +1,23 @@
 /** Every CLI command, in the order `crypto-viz help` lists them. */
-import { apiCommand } from './api-command.ts'
 import { analyticsCommand } from './analytics-command.ts'
+import { apiCommand } from './api-command.ts'
+import { backfillCommand } from './backfill-command.ts'
 import type { Command } from './command.ts'
 import { configCommand } from './config-command.ts'
 import { ingestCommand } from './ingest-command.ts'
 import { migrateCommand } from './migrate-command.ts'
+import { produceCommand } from './produce-command.ts'
+import { simCommand } from './sim-command.ts'
 import { topicsCommand } from './topics-command.ts'
 
 export const commands: readonly Command[] = [
-  topicsCommand,
-  migrateCommand,
+  produceCommand,
   ingestCommand,
   analyticsCommand,
   apiCommand,
+  topicsCommand,
+  migrateCommand,
+  backfillCommand,
+  simCommand,
   configCommand
 ]

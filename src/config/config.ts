@@ -7,12 +7,22 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse as parseDotenv } from 'dotenv'
 import { CryptoVizError, ErrorCodes } from '../errors/errors.ts'
+import type { FeedSpec } from './source-parsers.ts'
 import { type VariableName, type VariableValues, variables } from './variables.ts'
+
+export type { FeedSpec } from './source-parsers.ts'
+export type KrakenChannel = VariableValues['KRAKEN_CHANNELS'][number]
+export type ProducerSource = VariableValues['PRODUCER_SOURCES'][number]
 
 export interface Config {
   readonly log: { readonly level: VariableValues['LOG_LEVEL'] }
   readonly dataDir: string
   readonly ops: { readonly host: string; readonly port: number }
+  readonly bus: {
+    /** As configured; `auto` means Kafka when `kafka.configured`, else embedded (see create-bus.ts). */
+    readonly kind: VariableValues['BUS']
+    readonly embeddedRetentionBytes: number
+  }
   readonly kafka: {
     readonly servers: readonly string[]
     readonly clientId: string
@@ -38,6 +48,39 @@ export interface Config {
     }
   }
   readonly redis: { readonly url: string; readonly configured: boolean }
+  readonly sources: {
+    readonly mode: VariableValues['SOURCE_MODE']
+    /** Producers the produce role runs. */
+    readonly enabled: readonly ProducerSource[]
+    readonly replay: {
+      readonly speed: number
+      readonly market: VariableValues['REPLAY_MARKET']
+      readonly recording: string
+    }
+    readonly bufferMaxRecords: number
+  }
+  readonly kraken: {
+    readonly wsUrl: string
+    readonly restUrl: string
+    readonly symbols: readonly string[]
+    readonly channels: readonly KrakenChannel[]
+    readonly bookDepth: VariableValues['KRAKEN_BOOK_DEPTH']
+    readonly ohlcInterval: VariableValues['KRAKEN_OHLC_INTERVAL']
+    readonly watchdogMs: number
+    readonly pingIntervalMs: number
+    readonly staleAfterMs: number
+    readonly reconnectMaxMs: number
+    readonly connectBudget: number
+    readonly restMinIntervalMs: number
+  }
+  readonly news: {
+    readonly feeds: readonly FeedSpec[]
+    readonly pollIntervalS: number
+    readonly fetchTimeoutMs: number
+    readonly userAgent: string
+    readonly seenRetentionDays: number
+    readonly skipSponsored: boolean
+  }
   readonly api: {
     readonly host: string
     readonly port: number
@@ -60,6 +103,7 @@ export interface Config {
     readonly groupId: string
     readonly batchMaxRecords: number
     readonly batchMaxWaitMs: number
+    readonly writeLanes: number
     readonly liveTradesPerSymbol: number
   }
   readonly analytics: {
@@ -146,6 +190,7 @@ export function configFromEnv(env: Env): Config {
     log: { level: v.LOG_LEVEL },
     dataDir: resolve(v.DATA_DIR),
     ops: { host: v.OPS_HOST, port: v.OPS_PORT },
+    bus: { kind: v.BUS, embeddedRetentionBytes: v.EMBEDDED_BUS_RETENTION_MB * 1024 * 1024 },
     kafka: {
       servers: v.KAFKA_SERVERS,
       clientId: v.KAFKA_CLIENT_ID,
@@ -170,6 +215,34 @@ export function configFromEnv(env: Env): Config {
       }
     },
     redis: { url: v.REDIS_URL, configured: set.has('REDIS_URL') },
+    sources: {
+      mode: v.SOURCE_MODE,
+      enabled: v.PRODUCER_SOURCES,
+      replay: { speed: v.REPLAY_SPEED, market: v.REPLAY_MARKET, recording: v.REPLAY_RECORDING },
+      bufferMaxRecords: v.PRODUCER_BUFFER_MAX_RECORDS
+    },
+    kraken: {
+      wsUrl: v.KRAKEN_WS_URL,
+      restUrl: v.KRAKEN_REST_URL.replace(/\/+$/, ''),
+      symbols: v.SYMBOLS,
+      channels: v.KRAKEN_CHANNELS,
+      bookDepth: v.KRAKEN_BOOK_DEPTH,
+      ohlcInterval: v.KRAKEN_OHLC_INTERVAL,
+      watchdogMs: v.KRAKEN_WATCHDOG_MS,
+      pingIntervalMs: v.KRAKEN_PING_INTERVAL_MS,
+      staleAfterMs: v.KRAKEN_STALE_AFTER_MS,
+      reconnectMaxMs: v.KRAKEN_RECONNECT_MAX_MS,
+      connectBudget: v.KRAKEN_CONNECT_BUDGET,
+      restMinIntervalMs: v.KRAKEN_REST_MIN_INTERVAL_MS
+    },
+    news: {
+      feeds: v.NEWS_FEEDS,
+      pollIntervalS: v.NEWS_POLL_INTERVAL_S,
+      fetchTimeoutMs: v.NEWS_FETCH_TIMEOUT_MS,
+      userAgent: v.NEWS_USER_AGENT,
+      seenRetentionDays: v.NEWS_SEEN_RETENTION_DAYS,
+      skipSponsored: v.NEWS_SKIP_SPONSORED
+    },
     api: {
       host: v.API_HOST,
       port: v.API_PORT,
@@ -190,6 +263,7 @@ export function configFromEnv(env: Env): Config {
       groupId: v.INGEST_GROUP_ID,
       batchMaxRecords: v.INGEST_BATCH_MAX_RECORDS,
       batchMaxWaitMs: v.INGEST_BATCH_MAX_WAIT_MS,
+      writeLanes: v.INGEST_WRITE_LANES,
       liveTradesPerSymbol: v.INGEST_LIVE_TRADES_PER_SYMBOL
     },
     analytics: {

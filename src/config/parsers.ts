@@ -158,3 +158,44 @@ export function originList(): Parser<string[]> {
     }
   }
 }
+
+export function decimal(min: number, max: number): Parser<number> {
+  const expects = `a number from ${min} to ${max}`
+  return {
+    expects,
+    parse(raw) {
+      if (!/^\d+(\.\d+)?$/.test(raw.trim())) fail(expects, raw)
+      const value = Number(raw.trim())
+      if (value < min || value > max) fail(expects, raw)
+      return value
+    }
+  }
+}
+
+/** One of a fixed set of integers (e.g. the book depths Kraken offers). */
+export function integerOneOf<const T extends number>(...choices: readonly T[]): Parser<T> {
+  const expects = `one of ${choices.join(', ')}`
+  return {
+    expects,
+    parse(raw) {
+      const match = choices.find(choice => String(choice) === raw.trim())
+      if (match === undefined) fail(expects, raw)
+      return match
+    }
+  }
+}
+
+/** Like `list`, but repeated items (same `key`) are an error: a duplicate usually hides a typo. */
+export function uniqueList<T>(item: Parser<T>, key: (value: T) => unknown = value => value): Parser<T[]> {
+  const inner = list(item)
+  return {
+    expects: `${inner.expects}, without repeats`,
+    parse(raw) {
+      const values = inner.parse(raw)
+      const keys = values.map(key)
+      const repeated = keys.find((value, index) => keys.indexOf(value) !== index)
+      if (repeated !== undefined) throw new Error(`${JSON.stringify(repeated)} is listed twice`)
+      return values
+    }
+  }
+}

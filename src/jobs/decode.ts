@@ -6,7 +6,6 @@
  */
 import type { ConsumedRecord } from '../bus/bus.ts'
 import { CryptoVizError, ErrorCodes, isCryptoVizError } from '../errors/errors.ts'
-import { isPositive, parseDecimal } from '../lib/decimal.ts'
 import { isoToMicros } from '../lib/event-time.ts'
 import type { AlertV1 } from '../schemas/alert.v1.ts'
 import type { ArticleV1 } from '../schemas/article.v1.ts'
@@ -63,8 +62,9 @@ function keyIs(record: ConsumedRecord, expected: string, what: string): void {
   }
 }
 
+/** On a schema-valid decimal lexeme: positive means no sign and some non-zero digit (no BigInt needed). */
 function positive(name: string, value: string): void {
-  if (!isPositive(parseDecimal(value))) reject(`${name} must be positive, got ${value}`)
+  if (value.startsWith('-') || !/[1-9]/.test(value)) reject(`${name} must be positive, got ${value}`)
 }
 
 function checkTrade(t: TradeV1, record: ConsumedRecord): void {

@@ -3,7 +3,7 @@
  * metrics, starts the roles in order, and on SIGINT/SIGTERM stops them in reverse order so in-flight
  * batches are finished and committed before the bus closes.
  */
-import { createBus } from '../bus/create-bus.ts'
+import { busKind, createBus, embeddedBusDir } from '../bus/create-bus.ts'
 import type { CommandContext } from '../cli/command.ts'
 import { describeError } from '../errors/errors.ts'
 import { Health } from '../ops/health.ts'
@@ -37,7 +37,13 @@ export async function runRoles(
   health.register('bus', () =>
     busReady
       ? { status: 'up' }
-      : { status: 'down', detail: `waiting for Kafka at ${config.kafka.servers.join(',')}` }
+      : {
+          status: 'down',
+          detail:
+            busKind(config) === 'kafka'
+              ? `waiting for Kafka at ${config.kafka.servers.join(',')}`
+              : `opening the embedded bus in ${embeddedBusDir(config)}`
+        }
   )
   const bus = await createBus(config, log)
   busReady = true

@@ -18,10 +18,15 @@ export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>
 }
 
+/** What a transaction's callback gets: queries, and scripts of several statements (migrations). */
+export interface Transaction extends Queryable {
+  exec(sql: string): Promise<void>
+}
+
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite'
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>
   close(): Promise<void>

@@ -48,7 +48,7 @@ export async function migrate(
     return await db.transaction(async tx => {
       // The lock comes first: even `create table if not exists` races between two sessions.
       await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEY])
-      await tx.query(`create table if not exists schema_migrations (
+      await tx.exec(`create table if not exists schema_migrations (
         version integer primary key,
         name text not null,
         checksum text not null,
@@ -73,7 +73,7 @@ export async function migrate(
           continue
         }
         try {
-          await tx.query(migration.sql)
+          await tx.exec(migration.sql)
         } catch (error) {
           throw new CryptoVizError(
             ErrorCodes.MIGRATION,

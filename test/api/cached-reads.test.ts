@@ -2,17 +2,27 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { CachedReads } from '../../src/api/cached-reads.ts'
 import { apiMetrics } from '../../src/api/metrics.ts'
+import type { Cache } from '../../src/cache/cache.ts'
 import { FailOpenCache } from '../../src/cache/fail-open-cache.ts'
 import { MemoryCache } from '../../src/cache/memory-cache.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import { Registry } from '../../src/ops/metrics.ts'
 
-function reads(maxStalenessMs = 10_000): CachedReads {
-  return new CachedReads({
+/** Reads as text, over a memory cache, without the local tier unless asked (its own test is below). */
+function reads(maxStalenessMs = 10_000): {
+  read: (...args: Parameters<CachedReads['read']>) => Promise<string>
+  invalidate: CachedReads['invalidate']
+} {
+  const cached = new CachedReads({
     cache: new FailOpenCache(new MemoryCache(), { log: silentLogger() }),
     maxStalenessMs,
-    metrics: apiMetrics(new Registry())
+    metrics: apiMetrics(new Registry()),
+    localEntries: 0
   })
+  return {
+    read: async (...args) => (await cached.read(...args)).toString(),
+    invalidate: groups => cached.invalidate(groups)
+  }
 }
 
 test('concurrent misses of one entry share a single database read', async () => {
@@ -59,4 +69,40 @@ test('an entry expires by the bound counted from the start of its read', async (
   assert.equal(await cached.read('r', 'g', 'k', load), '1')
   await new Promise(resolve => setTimeout(resolve, 80))
   assert.equal(await cached.read('r', 'g', 'k', load), '2', 'read started 180 ms ago: older than the bound')
+})
+
+test('with a shared (Redis-like) cache, hot answers are also kept locally until the shared entry expires, and invalidations clear both', async () => {
+  const shared = new MemoryCache()
+  let sharedGets = 0
+  const redisLike: Cache = {
+    kind: 'redis',
+    get: (group, key) => {
+      sharedGets++
+      return shared.get(group, key)
+    },
+    set: (group, key, value, ttl) => shared.set(group, key, value, ttl),
+    invalidate: groups => shared.invalidate(groups),
+    close: () => shared.close()
+  }
+  const cached = new CachedReads({
+    cache: new FailOpenCache(redisLike, { log: silentLogger() }),
+    maxStalenessMs: 200,
+    metrics: apiMetrics(new Registry())
+  })
+  let n = 0
+  const load = async (): Promise<unknown> => ++n
+  const read = async (): Promise<string> => (await cached.read('r', 'g', 'k', load)).toString()
+  assert.equal(await read(), '1')
+  assert.equal(await read(), '1')
+  assert.equal(sharedGets, 1, 'the second read did not go to the shared cache')
+  await cached.invalidate(['g'])
+  assert.equal(await read(), '2', 'the invalidation cleared the local copy')
+  await new Promise(resolve => setTimeout(resolve, 250))
+  assert.equal(await read(), '3', 'the local copy expired with the bound')
+  await shared.set('g', 'k2', '"from another instance"', 150)
+  assert.equal(
+    (await cached.read('r', 'g', 'k2', load)).toString(),
+    '"from another instance"',
+    'an entry another instance stored is used'
+  )
 })

@@ -81,7 +81,7 @@ test('/metrics exposes request rates and latencies, live clients and the cache h
       text,
       /cryptoviz_api_http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/api\/candles"\}/
     )
-    assert.match(text, /cryptoviz_api_cache_requests_total\{resource="candles",result="hit"\} 1/)
+    assert.match(text, /cryptoviz_api_cache_requests_total\{resource="candles",result="local_hit"\} 1/)
     assert.match(text, /cryptoviz_api_cache_requests_total\{resource="candles",result="miss"\} 1/)
     assert.match(text, /cryptoviz_api_live_clients 1/)
     assert.match(text, /cryptoviz_nodejs_eventloop_lag_seconds/)

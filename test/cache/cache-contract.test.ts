@@ -21,7 +21,7 @@ function contract(name: string, create: () => Cache): void {
     test('an entry set is read back until it expires', async () => {
       const group = uniqueName('g')
       await cache.set(group, 'k', '{"a":1}', 300)
-      assert.equal(await cache.get(group, 'k'), '{"a":1}')
+      assert.equal((await cache.get(group, 'k'))?.value, '{"a":1}')
       assert.equal(await cache.get(group, 'other'), undefined)
       await sleep(350)
       assert.equal(await cache.get(group, 'k'), undefined)
@@ -35,14 +35,14 @@ function contract(name: string, create: () => Cache): void {
       await cache.invalidate([a])
       assert.equal(await cache.get(a, 'k1'), undefined)
       assert.equal(await cache.get(a, 'k2'), undefined)
-      assert.equal(await cache.get(b, 'k1'), 'three')
+      assert.equal((await cache.get(b, 'k1'))?.value, 'three')
     })
 
     test('values are kept byte for byte, newlines and unicode included', async () => {
       const group = uniqueName('u')
       const value = '{"t":"line\\n2","s":"₿ → Ξ"}\n'
       await cache.set(group, 'k', value, 10_000)
-      assert.equal(await cache.get(group, 'k'), value)
+      assert.equal((await cache.get(group, 'k'))?.value, value)
     })
   })
 }
@@ -56,7 +56,7 @@ test('the memory cache stays within its entry bound', async () => {
   let kept = 0
   for (let i = 0; i < 1_000; i++) if ((await cache.get(`g${i}`, 'k')) !== undefined) kept++
   assert.ok(kept <= 100 && kept > 0, `kept ${kept}`)
-  assert.equal(await cache.get('g999', 'k'), 'v', 'the newest entries are kept')
+  assert.equal((await cache.get('g999', 'k'))?.value, 'v', 'the newest entries are kept')
 })
 
 test('through the fail-open wrapper, a dead Redis is a miss, counted, never an error, and fast', async () => {
@@ -76,11 +76,11 @@ test('through the fail-open wrapper, a dead Redis is a miss, counted, never an e
     const group = uniqueName('f')
     await new Promise(resolve => setTimeout(resolve, 200))
     await cache.set(group, 'k', 'v', 10_000)
-    assert.equal(await cache.get(group, 'k'), 'v')
+    assert.equal((await cache.get(group, 'k'))?.value, 'v')
     await proxy.cut()
     const started = Date.now()
     assert.equal(await cache.get(group, 'k'), undefined)
-    assert.deepEqual(await cache.lookup(group, 'k'), { value: undefined, failed: true })
+    assert.deepEqual(await cache.lookup(group, 'k'), { entry: undefined, failed: true })
     await cache.set(group, 'k', 'v2', 10_000)
     await cache.invalidate([group])
     assert.ok(Date.now() - started < 2_000, 'failed fast')

@@ -12,10 +12,11 @@ export async function createTopics(partitions: number, ...prefixes: string[]): P
   const names = prefixes.map(prefix => uniqueName(`t-${prefix}`))
   const admin = new Admin({ clientId: 'crypto-viz-test-admin', bootstrapBrokers: [...testKafka.servers] })
   try {
-    await admin.createTopics({ topics: names, partitions, replicas: 1 })
+    await admin.createTopics({ topics: [...names], partitions, replicas: 1 })
     // Wait until every partition has a leader, so the first produce does not race the creation.
     for (let attempt = 0; attempt < 40; attempt++) {
-      const metadata = await admin.metadata({ topics: names, forceUpdate: true }).catch(() => undefined)
+      // The client sorts the array it is given in place: pass a copy, keep ours in the caller's order.
+      const metadata = await admin.metadata({ topics: [...names], forceUpdate: true }).catch(() => undefined)
       const ready = names.every(n => (metadata?.topics.get(n)?.partitions ?? []).some(p => p.leader >= 0))
       if (ready) break
       await new Promise(resolve => setTimeout(resolve, 250))
@@ -24,4 +25,27 @@ export async function createTopics(partitions: number, ...prefixes: string[]): P
     await admin.close()
   }
   return names
+}
+
+/** A full set of job topics of its own (trade, ticker, article, alert, ohlc, book, dead letter). */
+export async function createJobTopics(partitions: number): Promise<{
+  trade: string
+  ticker: string
+  article: string
+  alert: string
+  ohlc: string
+  book: string
+  deadLetter: string
+}> {
+  const names = await createTopics(partitions, 'trade', 'ticker', 'article', 'alert', 'ohlc', 'book', 'dead')
+  const named = (prefix: string): string => names.find(n => n.startsWith(`t-${prefix}-`)) ?? ''
+  return {
+    trade: named('trade'),
+    ticker: named('ticker'),
+    article: named('article'),
+    alert: named('alert'),
+    ohlc: named('ohlc'),
+    book: named('book'),
+    deadLetter: named('dead')
+  }
 }

@@ -10,7 +10,16 @@ test('RFC 3339 times read to whole microseconds, digits beyond µs truncated, of
 })
 
 test('impossible dates are undefined rather than rolled over', () => {
-  for (const bad of ['2023-02-30T00:00:00Z', '2023-13-01T00:00:00Z', '2023-01-01T24:00:00Z', 'yesterday']) {
+  assert.equal(isoToMicros('2024-02-29T00:00:00Z'), Date.UTC(2024, 1, 29) * 1000)
+  for (const bad of [
+    '2023-02-29T00:00:00Z',
+    '1900-02-29T00:00:00Z',
+    '2023-04-31T00:00:00Z',
+    '2023-02-30T00:00:00Z',
+    '2023-13-01T00:00:00Z',
+    '2023-01-01T24:00:00Z',
+    'yesterday'
+  ]) {
     assert.equal(isoToMicros(bad), undefined, bad)
   }
 })

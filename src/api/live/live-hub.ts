@@ -86,9 +86,11 @@ export class LiveHub {
       if (subscribers === undefined || subscribers.size === 0) continue
       data ??= JSON.stringify(event.data) ?? 'null'
       const interval = event.interval === undefined ? '' : `,"interval":${JSON.stringify(event.interval)}`
-      const message =
+      // Encoded once for all subscribers (ws would encode a string again for each of them).
+      const message = Buffer.from(
         `{"type":"event","channel":${JSON.stringify(channel)},"key":${JSON.stringify(event.key)}${interval},` +
-        `"storedAt":${JSON.stringify(event.storedAt)},"data":${data}}`
+          `"storedAt":${JSON.stringify(event.storedAt)},"data":${data}}`
+      )
       for (const client of subscribers) this.#send(client, message)
       this.#options.metrics.liveMessages.inc(subscribers.size)
     }
@@ -173,14 +175,14 @@ export class LiveHub {
     if (subscribers?.size === 0) this.#byChannel.delete(channel)
   }
 
-  #send(client: Client, message: string): void {
+  #send(client: Client, message: string | Buffer): void {
     const { socket } = client
     if (socket.readyState !== OPEN) return
     if (socket.bufferedAmount > this.#options.maxBufferedBytes) {
       this.#drop(client, 'slow')
       return
     }
-    socket.send(message)
+    socket.send(message, { binary: false })
   }
 
   #drop(client: Client, reason: 'slow' | 'unresponsive'): void {

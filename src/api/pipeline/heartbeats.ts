@@ -15,6 +15,25 @@ export interface InstanceState {
   lastHeartbeatAt: string
   status: 'up' | 'degraded' | 'down'
   health: HealthReport
+  /** Records per second between the last two heartbeats, from the checks' `recordsHandled` counters. */
+  recordsPerSec: number | null
+}
+
+/** The sum of the cumulative `recordsHandled` counters a process's checks report (jobs' BatchHealth). */
+function recordsHandled(health: HealthReport): number | undefined {
+  let total: number | undefined
+  for (const check of Object.values(health.checks)) {
+    const value = check.data?.recordsHandled
+    if (typeof value === 'number') total = (total ?? 0) + value
+  }
+  return total
+}
+
+interface Entry {
+  heartbeat: Heartbeat
+  heardAt: number
+  records: number | undefined
+  recordsPerSec: number | null
 }
 
 function isHeartbeat(value: unknown): value is Heartbeat {
@@ -32,7 +51,7 @@ function isHeartbeat(value: unknown): value is Heartbeat {
 }
 
 export class HeartbeatBook {
-  readonly #entries = new Map<string, { heartbeat: Heartbeat; heardAt: number }>()
+  readonly #entries = new Map<string, Entry>()
   readonly #missedIntervals: number
   readonly #forgetAfterMs: number
 
@@ -44,13 +63,29 @@ export class HeartbeatBook {
   /** Records a `pipeline` event; ignores anything that is not a heartbeat. */
   record(event: LiveEvent, now = Date.now()): void {
     if (event.channel !== 'pipeline' || !isHeartbeat(event.data)) return
-    this.#entries.set(`${event.data.role}@${event.data.instance}`, { heartbeat: event.data, heardAt: now })
+    const id = `${event.data.role}@${event.data.instance}`
+    const previous = this.#entries.get(id)
+    const records = recordsHandled(event.data.health)
+    const seconds =
+      previous === undefined
+        ? 0
+        : (Date.parse(event.data.sentAt) - Date.parse(previous.heartbeat.sentAt)) / 1000
+    const rate =
+      previous?.records !== undefined && records !== undefined && seconds > 0 && records >= previous.records
+        ? (records - previous.records) / seconds
+        : null
+    this.#entries.set(id, {
+      heartbeat: event.data,
+      heardAt: now,
+      records,
+      recordsPerSec: rate ?? previous?.recordsPerSec ?? null
+    })
   }
 
   /** Every known instance, down ones included, by role then instance. */
   instances(now = Date.now()): InstanceState[] {
     const states: InstanceState[] = []
-    for (const [id, { heartbeat, heardAt }] of this.#entries) {
+    for (const [id, { heartbeat, heardAt, recordsPerSec }] of this.#entries) {
       const silentMs = now - heardAt
       if (silentMs > this.#forgetAfterMs) {
         this.#entries.delete(id)
@@ -63,7 +98,8 @@ export class HeartbeatBook {
         startedAt: heartbeat.startedAt,
         lastHeartbeatAt: heartbeat.sentAt,
         status: down ? 'down' : heartbeat.health.status,
-        health: heartbeat.health
+        health: heartbeat.health,
+        recordsPerSec
       })
     }
     return states.sort((a, b) => a.role.localeCompare(b.role) || a.instance.localeCompare(b.instance))

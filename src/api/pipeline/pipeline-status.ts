@@ -64,15 +64,34 @@ const latest = (values: (string | null | undefined)[]): string | null =>
     null
   )
 
-function fromChecks(instances: InstanceState[], field: 'lastEventAt' | 'throughputPerSec'): unknown[] {
-  return instances.flatMap(i => Object.values(i.health.checks).map(check => check.data?.[field]))
+/**
+ * What the stages' health checks say, by convention: `data.lastEventAt` (ISO time of the newest event
+ * handled) or `data.newestEventAgeSeconds` (its age when the heartbeat was sent), and
+ * `data.throughputPerSec`, else the rate of the cumulative `data.recordsHandled` between heartbeats.
+ */
+function lastEventTimes(instance: InstanceState): string[] {
+  const sentAt = Date.parse(instance.lastHeartbeatAt)
+  return Object.values(instance.health.checks).flatMap(check => {
+    const data = check.data ?? {}
+    if (typeof data.lastEventAt === 'string') return [data.lastEventAt]
+    if (typeof data.newestEventAgeSeconds === 'number' && Number.isFinite(sentAt))
+      return [new Date(sentAt - data.newestEventAgeSeconds * 1000).toISOString()]
+    return []
+  })
+}
+
+function throughput(instance: InstanceState): number | null {
+  const reported = Object.values(instance.health.checks)
+    .map(check => check.data?.throughputPerSec)
+    .filter((v): v is number => typeof v === 'number')
+  return reported.length > 0 ? reported.reduce((a, b) => a + b, 0) : instance.recordsPerSec
 }
 
 export function stageStatus(stage: string, instances: InstanceState[], data: Freshness | null): StageStatus {
   const mine = instances.filter(i => i.role.split('+').includes(stage))
   const live = mine.filter(i => i.status !== 'down')
-  const throughputs = fromChecks(live, 'throughputPerSec').filter((v): v is number => typeof v === 'number')
-  const reported = latest(fromChecks(mine, 'lastEventAt').filter((v): v is string => typeof v === 'string'))
+  const throughputs = live.map(throughput).filter((v): v is number => v !== null)
+  const reported = latest(mine.flatMap(lastEventTimes))
   const stored = data === null ? null : latest((stageData[stage] ?? []).map(key => data[key]))
   return {
     stage,

@@ -15,13 +15,17 @@ import {
   stringDeserializer
 } from '@platformatic/kafka'
 import type { Logger } from 'pino'
-import { backoffDelay, sleep } from '../../lib/backoff.ts'
 import { describeError } from '../../errors/errors.ts'
 import type { ConsumedRecord, SubscribeOptions, Subscription, TopicPartition } from '../bus.ts'
+import { handleWithRetry } from '../handler-retry.ts'
 import { type KafkaConnection, baseOptions } from './kafka-options.ts'
 
 type KafkaMessage = Message<string, Buffer, string, string>
 type KafkaStream = MessagesStream<string, Buffer, string, string>
+
+function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`
+}
 
 function toRecord(message: KafkaMessage): ConsumedRecord {
   const headers: Record<string, string> = {}
@@ -46,7 +50,10 @@ export class GroupConsumer implements Subscription {
   readonly #abort = new AbortController()
   #stream: KafkaStream | undefined
   #assigned: TopicPartition[] = []
+  /** `topic\0partition` of #assigned, for the per-record ownership check. */
+  #owned = new Set<string>()
   #loop: Promise<void> | undefined
+  #committing: Promise<void> = Promise.resolve()
 
   constructor(connection: KafkaConnection, options: SubscribeOptions, log: Logger) {
     this.groupId = options.groupId
@@ -72,6 +79,7 @@ export class GroupConsumer implements Subscription {
       this.#assigned = (payload.assignments ?? []).flatMap(a =>
         a.partitions.map(partition => ({ topic: a.topic, partition }))
       )
+      this.#owned = new Set(this.#assigned.map(p => partitionKey(p.topic, p.partition)))
       this.#log.info(
         { partitions: this.#assigned.map(p => `${p.topic}/${p.partition}`) },
         'partitions assigned'
@@ -96,10 +104,10 @@ export class GroupConsumer implements Subscription {
           : MessagesStreamFallbackModes.EARLIEST
     })
     this.#stream.on('error', error => this.#log.error({ err: describeError(error) }, 'consumer stream error'))
-    // A 'readable' listener for the stream's whole life. #readable() adds and removes its own; when
-    // the last one goes, Node resets the stream to readableFlowing === null, which the client reads
-    // as "nobody is consuming" and stops fetching for good (its pending _read never pushes, so Node
-    // never calls _read again): a consumer started while producers write got one batch, then nothing.
+    // A 'readable' listener must stay attached for the stream's whole life. Without one, Node resets
+    // the stream to readableFlowing === null, the client then skips fetching ("nobody is consuming"),
+    // and the stream's pending read is never retried: consumption stalled for good as soon as the
+    // buffer ran dry between batches while records were still being produced.
     this.#stream.on('readable', () => undefined)
     this.#loop = this.#run(this.#stream)
   }
@@ -114,9 +122,19 @@ export class GroupConsumer implements Subscription {
         }
         continue
       }
-      const handled = await this.#handle(batch.map(toRecord))
+      // A fetch sent before a rebalance can deliver records of partitions that moved to another
+      // member meanwhile: they are that member's now (it reads them from the committed offset), so
+      // handling them here would process them twice, concurrently, and commit over its progress.
+      const owned = batch.filter(m => this.#owns(m))
+      if (owned.length < batch.length)
+        this.#log.debug({ dropped: batch.length - owned.length }, 'records of revoked partitions dropped')
+      if (owned.length === 0) continue
+      const handled = await this.#handle(owned.map(toRecord))
       if (!handled) return
-      await this.#commit(batch)
+      // The commit of this batch overlaps with collecting and handling the next one; at most one
+      // commit is in flight, so they reach the broker in order.
+      await this.#committing
+      this.#committing = this.#commit(owned)
     }
   }
 
@@ -156,40 +174,23 @@ export class GroupConsumer implements Subscription {
   }
 
   /** Runs the handler until it succeeds; false if the consumer closed first (no commit then). */
-  async #handle(records: ConsumedRecord[]): Promise<boolean> {
-    const backoff = this.#options.retryBackoffMs ?? { min: 100, max: 10_000 }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#options.handler(records)
-        return true
-      } catch (error) {
-        this.#options.onHandlerError?.(error, attempt, records)
-        const delay = Math.max(
-          backoff.min,
-          backoffDelay(attempt, { initialMs: backoff.min, maxMs: backoff.max })
-        )
-        this.#log.warn(
-          { err: describeError(error), attempt, records: records.length, retryInMs: delay },
-          'batch handler failed; retrying the same records'
-        )
-        try {
-          await sleep(delay, this.#abort.signal)
-        } catch {
-          return false
-        }
-      }
-    }
+  #handle(records: ConsumedRecord[]): Promise<boolean> {
+    return handleWithRetry(this.#options, records, this.#abort.signal, this.#log)
   }
 
   async #commit(batch: KafkaMessage[]): Promise<void> {
     const last = new Map<string, KafkaMessage>()
-    for (const message of batch) last.set(`${message.topic}\u0000${message.partition}`, message)
-    const offsets = [...last.values()].map(m => ({
-      topic: m.topic,
-      partition: m.partition,
-      offset: m.offset + 1n,
-      leaderEpoch: m.leaderEpoch
-    }))
+    for (const message of batch) last.set(partitionKey(message.topic, message.partition), message)
+    // Partitions taken away while the handler ran are the new owner's to commit now.
+    const offsets = [...last.values()]
+      .filter(m => this.#owns(m))
+      .map(m => ({
+        topic: m.topic,
+        partition: m.partition,
+        offset: m.offset + 1n,
+        leaderEpoch: m.leaderEpoch
+      }))
+    if (offsets.length === 0) return
     try {
       await this.#consumer.commit({ offsets })
     } catch (error) {
@@ -199,9 +200,14 @@ export class GroupConsumer implements Subscription {
     }
   }
 
+  #owns(message: KafkaMessage): boolean {
+    return this.#owned.has(partitionKey(message.topic, message.partition))
+  }
+
   async close(): Promise<void> {
     this.#abort.abort()
     await this.#loop?.catch(() => undefined)
+    await this.#committing
     await this.#stream?.close().catch(() => undefined)
     await this.#consumer
       .close(true)

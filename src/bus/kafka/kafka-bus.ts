@@ -11,6 +11,8 @@ import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.t
 import type { Bus, BusRecord, SubscribeOptions, Subscription } from '../bus.ts'
 import { keyHash } from '../partitioner.ts'
 import { GroupConsumer } from './group-consumer.ts'
+import { isUnknownTopic } from './kafka-errors.ts'
+import { KafkaInspector } from './kafka-inspector.ts'
 import { type KafkaConnection, baseOptions } from './kafka-options.ts'
 
 // zstd comes with Node >= 23.8's zlib; older runtimes fall back to gzip, which every broker reads.
@@ -19,6 +21,7 @@ const compression = compressionsAlgorithms.zstd.available
   : CompressionAlgorithms.GZIP
 
 export class KafkaBus implements Bus {
+  readonly inspector: KafkaInspector
   readonly #connection: KafkaConnection
   readonly #log: Logger
   readonly #consumers = new Set<GroupConsumer>()
@@ -28,6 +31,7 @@ export class KafkaBus implements Bus {
   constructor(connection: KafkaConnection, log: Logger) {
     this.#connection = connection
     this.#log = log.child({ component: 'kafka-bus' })
+    this.inspector = new KafkaInspector(connection)
   }
 
   #getProducer(): Producer<string, Buffer, string, string> {
@@ -57,6 +61,15 @@ export class KafkaBus implements Bus {
         }))
       })
     } catch (error) {
+      if (isUnknownTopic(error)) {
+        // Not retryable: with auto-create off, a missing topic stays missing until someone creates it.
+        throw new CryptoVizError(
+          ErrorCodes.BUS_UNKNOWN_TOPIC,
+          `${describeError(error)} Kafka at ${this.#connection.servers.join(',')} has no such topic; ` +
+            'topics are declared in src/bus/topics.ts and created by `crypto-viz topics`',
+          { cause: error }
+        )
+      }
       throw new CryptoVizError(
         ErrorCodes.BUS_PUBLISH,
         `publishing ${records.length} record(s) to Kafka at ${this.#connection.servers.join(',')} failed: ${describeError(error)}`,
@@ -88,5 +101,6 @@ export class KafkaBus implements Bus {
     await this.#producer
       ?.close()
       .catch(error => this.#log.warn({ err: describeError(error) }, 'producer close failed'))
+    await this.inspector.close()
   }
 }

@@ -85,28 +85,40 @@ async function sentiment(
   return { points, drafts: await swings(tx, points, settings) }
 }
 
-/** The sentiment swing rule on the latest hourly bucket this batch touched, per code. */
+/**
+ * The sentiment swing rule at every hourly bucket this batch recomputed, oldest first, each seeing the
+ * series up to that bucket. News about a coin arrives through every partition in no fixed order, so
+ * a swing may first be seen with part of an hour's articles; its id is stable all the same.
+ */
 async function swings(
   tx: Queryable,
   points: readonly SentimentPoint[],
   settings: AnalyticsSettings
 ): Promise<AlertDraft[]> {
   if (settings.alerts.sentimentSwing <= 0) return []
-  const latest = new Map<string, string>()
-  for (const p of points)
-    if (p.interval === '1h' && p.bucket > (latest.get(p.code) ?? '')) latest.set(p.code, p.bucket)
-  if (latest.size === 0) return []
-  const hours = settings.alerts.sentimentWindowHours
-  const earliest = [...latest.values()].sort()[0] ?? ''
-  const since = microsToIso((isoToMicros(earliest) ?? 0) - hours * 3_600_000_000)
-  const series = await sentimentSeriesSince(tx, [...latest.keys()], '1h', since)
+  const hourly = points.filter(p => p.interval === '1h')
+  if (hourly.length === 0) return []
+  const codes = [...new Set(hourly.map(p => p.code))]
+  const earliest = Math.min(...hourly.map(p => isoToMicros(p.bucket) ?? 0))
+  const since = microsToIso(earliest - settings.alerts.sentimentWindowHours * 3_600_000_000)
+  const series = await sentimentSeriesSince(tx, codes, '1h', since)
   const drafts: AlertDraft[] = []
-  for (const [code, last] of latest) {
+  for (const code of codes) {
     const own = series
-      .filter(p => p.code === code && p.bucket <= last)
+      .filter(p => p.code === code)
       .map(p => ({ bucket: isoToMicros(p.bucket) ?? 0, articles: p.articles, index: p.indexValue }))
-    const draft = sentimentSwing(code, own, settings.alerts)
-    if (draft !== undefined) drafts.push(draft)
+    const touched = hourly
+      .filter(p => p.code === code)
+      .map(p => isoToMicros(p.bucket) ?? 0)
+      .sort((a, b) => a - b)
+    for (const bucket of touched) {
+      const draft = sentimentSwing(
+        code,
+        own.filter(p => p.bucket <= bucket),
+        settings.alerts
+      )
+      if (draft !== undefined) drafts.push(draft)
+    }
   }
   return drafts
 }

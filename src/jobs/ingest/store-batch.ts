@@ -1,8 +1,9 @@
 /**
- * Writes one decoded batch in one transaction: every kind, each with one batched statement. If the
- * database refuses the batch for a reason other than being unavailable (a value it cannot store),
- * the records are written one at a time to find the culprits, which become dead letters; the rest is
- * stored. Every write is an idempotent upsert, so writing a record again changes nothing.
+ * Writes one decoded batch: trades through the lanes (trade-lanes.ts), every other kind in one
+ * transaction beside them, each kind with one batched statement. If the database refuses a write for
+ * a reason other than being unavailable (a value it cannot store), the records concerned are written
+ * one at a time to find the culprits, which become dead letters; the rest is stored. Every write is an
+ * idempotent upsert, so writing a record again changes nothing.
  */
 import { CryptoVizError, ErrorCodes, isCryptoVizError } from '../../errors/errors.ts'
 import type { Database, Queryable } from '../../store/database.ts'
@@ -12,6 +13,7 @@ import { writeBookTops, writeExchangeCandles } from '../../store/writers/exchang
 import { writeTickers } from '../../store/writers/tickers.ts'
 import { writeTrades } from '../../store/writers/trades.ts'
 import { type Decoded, type Rejected, groupDecoded } from '../decode.ts'
+import type { TradeLanes } from './trade-lanes.ts'
 
 export interface StoreOutcome {
   /** New rows per kind (trades and tickers; the others are counted as stored). */
@@ -30,16 +32,6 @@ async function writeAll(q: Queryable, records: readonly Decoded[]): Promise<Map<
   inserted.set('ohlc', await writeExchangeCandles(q, groups.ohlc))
   inserted.set('book', await writeBookTops(q, groups.book))
   return inserted
-}
-
-export async function storeBatch(db: Database, records: readonly Decoded[]): Promise<StoreOutcome> {
-  if (records.length === 0) return { inserted: new Map(), refused: [] }
-  try {
-    return { inserted: await db.transaction(tx => writeAll(tx, records)), refused: [] }
-  } catch (error) {
-    if (!isCryptoVizError(error, ErrorCodes.DB_QUERY)) throw error
-    return isolate(db, records)
-  }
 }
 
 async function isolate(db: Database, records: readonly Decoded[]): Promise<StoreOutcome> {
@@ -62,4 +54,41 @@ async function isolate(db: Database, records: readonly Decoded[]): Promise<Store
     }
   }
   return { inserted, refused }
+}
+
+/** Writes records in one transaction, isolating the culprits if the database refuses the batch. */
+async function storeTogether(db: Database, records: readonly Decoded[]): Promise<StoreOutcome> {
+  if (records.length === 0) return { inserted: new Map(), refused: [] }
+  try {
+    return { inserted: await db.transaction(tx => writeAll(tx, records)), refused: [] }
+  } catch (error) {
+    if (!isCryptoVizError(error, ErrorCodes.DB_QUERY)) throw error
+    return isolate(db, records)
+  }
+}
+
+/**
+ * Finishes a batch whose trades were already queued on `lanes` (as they were decoded): writes the
+ * other kinds meanwhile, waits for both, and falls back to one-by-one writes of the trades if the
+ * database refused one of them.
+ */
+export async function storeBatch(
+  db: Database,
+  lanes: TradeLanes,
+  trades: readonly Decoded[],
+  others: readonly Decoded[]
+): Promise<StoreOutcome> {
+  const [tradeResult, otherResult] = await Promise.allSettled([lanes.finish(), storeTogether(db, others)])
+  if (otherResult.status === 'rejected') throw otherResult.reason
+  if (tradeResult.status === 'fulfilled') {
+    otherResult.value.inserted.set('trade', tradeResult.value)
+    return otherResult.value
+  }
+  if (!isCryptoVizError(tradeResult.reason, ErrorCodes.DB_QUERY)) throw tradeResult.reason
+  const isolated = await isolate(db, trades)
+  otherResult.value.inserted.set('trade', isolated.inserted.get('trade') ?? 0)
+  return {
+    inserted: otherResult.value.inserted,
+    refused: [...otherResult.value.refused, ...isolated.refused]
+  }
 }

@@ -2,7 +2,7 @@
 import pg from 'pg'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
 import type { Logger } from '../../log/logger.ts'
-import { type Database, type QueryResult, type Queryable, timestamptzToIso } from '../database.ts'
+import { type Database, type QueryResult, type Transaction, timestamptzToIso } from '../database.ts'
 
 const { Pool, types } = pg
 
@@ -125,7 +125,7 @@ export class PostgresDatabase implements Database {
     }
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     let client: pg.PoolClient
     try {
       client = await this.#pool.connect()
@@ -133,7 +133,7 @@ export class PostgresDatabase implements Database {
       throw classifyPgError(error, 'connect')
     }
     let broken = false
-    const tx: Queryable = {
+    const tx: Transaction = {
       async query<R>(sql: string, params: readonly unknown[] = []) {
         try {
           return normalize<R>(await run(client, sql, params))
@@ -142,6 +142,9 @@ export class PostgresDatabase implements Database {
           broken ||= classified.retryable
           throw classified
         }
+      },
+      async exec(sql: string) {
+        await tx.query(sql)
       }
     }
     try {

@@ -28,3 +28,13 @@ export function columns<T>(
   }
   return out
 }
+
+/**
+ * A PostgreSQL array literal of values that need no quoting: the caller guarantees they were
+ * validated to characters that are not special in array syntax (letters, digits, '/', '.', ':',
+ * '-', '+') and none is empty or NULL. Cheaper than the driver's per-element escaping, which showed
+ * in ingest's profile at tens of thousands of rows per second.
+ */
+export function plainArray(values: readonly (string | number)[]): string {
+  return `{${values.join(',')}}`
+}

@@ -37,6 +37,8 @@ export interface AlertDraft {
   details: Record<string, unknown>
 }
 
+// Figures in alerts are for people; rounding also keeps them equal across runs whose float sums
+// were taken in a different order (the sentiment index is aggregated by SQL).
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits))
 const hhmm = (micros: number): string => microsToIso(micros).slice(11, 16)
 const signed = (value: number): string => `${value >= 0 ? '+' : ''}${round(value)}`
@@ -118,7 +120,12 @@ export function volumeSpike(
     value: round(z, 4),
     threshold: s.volumeZScore,
     eventTs: end,
-    details: { volume: formatDecimal(closed.volume), mean, deviation, lookback: baseline.length }
+    details: {
+      volume: formatDecimal(closed.volume),
+      mean: round(mean, 8),
+      deviation: round(deviation, 8),
+      lookback: baseline.length
+    }
   }
 }
 
@@ -151,7 +158,7 @@ export function spreadWidening(
     value: round(ratio, 4),
     threshold: s.spreadRatio,
     eventTs: end,
-    details: { averageBps: average, baselineBps: base, lookback: baseline.length }
+    details: { averageBps: round(average, 6), baselineBps: round(base, 6), lookback: baseline.length }
   }
 }
 
@@ -196,6 +203,6 @@ export function sentimentSwing(
     value: round(swing, 4),
     threshold: s.sentimentSwing,
     eventTs: end,
-    details: { from: first.index, to: last.index, articles }
+    details: { from: round(first.index, 6), to: round(last.index, 6), articles }
   }
 }

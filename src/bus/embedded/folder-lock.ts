@@ -1,0 +1,63 @@
+/**
+ * One writer per folder: two processes appending to the same segments would interleave records and
+ * corrupt the log, so the embedded bus holds a lock file (holding its process id) while open. A lock
+ * whose process is gone (a crash, a kill -9) is taken over; a live one is refused with a clear error.
+ */
+import { constants } from 'node:fs'
+import { open, readFile, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { CryptoVizError, ErrorCodes } from '../../errors/errors.ts'
+
+const LOCK_FILE = 'LOCK'
+/** Folders locked by this process: the pid check cannot tell two buses of one process apart. */
+const heldHere = new Set<string>()
+
+export interface FolderLock {
+  release(): Promise<void>
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+function locked(dir: string, holder: string): CryptoVizError {
+  return new CryptoVizError(
+    ErrorCodes.BUS_LOCKED,
+    `the embedded bus folder ${dir} is in use by ${holder}; stop it, or give this process its own DATA_DIR`,
+    { fatal: true }
+  )
+}
+
+export async function lockFolder(dir: string): Promise<FolderLock> {
+  const path = join(dir, LOCK_FILE)
+  if (heldHere.has(path)) throw locked(dir, `this process (pid ${process.pid}) already`)
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY)
+      await handle.writeFile(`${process.pid}\n`)
+      await handle.close()
+      heldHere.add(path)
+      return {
+        release: async () => {
+          heldHere.delete(path)
+          await unlink(path).catch(() => undefined)
+        }
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10)
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
+      throw locked(dir, `process ${pid}`)
+    // The holder is gone (or it was an earlier bus of this very process that never closed):
+    // remove its lock and try again.
+    await unlink(path).catch(() => undefined)
+  }
+  throw locked(dir, 'another process racing for it')
+}

@@ -1,0 +1,292 @@
+/**
+ * A synthetic market for every requested pair: a geometric random walk for the mid price, trades
+ * arriving as a Poisson process with occasional bursts (a busy minute: ten times the rate and a
+ * drift), log-normal trade sizes, market orders that sweep several levels in one message, strictly
+ * increasing trade ids, a churning order book around the mid, and a ticker updated on each trade.
+ * Runs on its own timer (`start`) at `speed` times the normal activity, or step by step
+ * (`emitTrades`, `tick`) for tests and benchmarks.
+ */
+import { nowMicros } from '../../lib/time.ts'
+import { formatFixed } from './fixed.ts'
+import {
+  Listeners,
+  type MarketListener,
+  type MarketSource,
+  type Precision,
+  type SimTicker,
+  type SimTrade
+} from './market.ts'
+import { type PairProfile, gaussian, profileOf, seededRandom } from './profiles.ts'
+import { SimBook } from './sim-book.ts'
+import { TradeHistory } from './trade-history.ts'
+
+export interface SyntheticMarketOptions {
+  symbols: readonly string[]
+  /** Activity multiplier (trade rate, book churn); 1 is a normal day. */
+  speed?: number
+  seed?: number
+  /** Timer period when running by itself (default 100 ms). */
+  tickMs?: number
+  /** Pre-generated history (for REST OHLC/Trades and backfill demos): minutes before now. */
+  historyMinutes?: number
+}
+
+interface PairState {
+  profile: PairProfile
+  mid: number
+  nextId: number
+  lastTsNs: bigint
+  burstUntil: number
+  drift: number
+  book: SimBook
+  open24: number
+  volume24: number
+  notional24: number
+  low24: number
+  high24: number
+  ticker: SimTicker | undefined
+}
+
+const BOOK_LEVELS = 60
+
+export class SyntheticMarket implements MarketSource {
+  readonly symbols: readonly string[]
+  readonly history = new TradeHistory()
+  readonly recordedBookDepth = undefined
+  readonly #speed: number
+  readonly #tickMs: number
+  readonly #random: () => number
+  readonly #pairs = new Map<string, PairState>()
+  readonly #listeners = new Listeners()
+  #timer: NodeJS.Timeout | undefined
+  #lastTick = 0
+
+  constructor(options: SyntheticMarketOptions) {
+    this.symbols = options.symbols
+    this.#speed = options.speed ?? 1
+    this.#tickMs = options.tickMs ?? 100
+    this.#random = seededRandom(options.seed ?? 20_251_125)
+    for (const [index, symbol] of options.symbols.entries()) {
+      const profile = profileOf(symbol)
+      const state: PairState = {
+        profile,
+        mid: profile.price,
+        nextId: 40_000_000 + index * 7_000_000 + Math.floor(this.#random() * 1_000_000),
+        lastTsNs: 0n,
+        burstUntil: 0,
+        drift: 0,
+        book: new SimBook(),
+        open24: profile.price * (1 + gaussian(this.#random) * profile.dailyVolatility),
+        volume24: profile.tradesPerSecond * 86_400 * profile.typicalQty * 0.6,
+        notional24: 0,
+        low24: profile.price * (1 - profile.dailyVolatility),
+        high24: profile.price * (1 + profile.dailyVolatility),
+        ticker: undefined
+      }
+      state.notional24 = (state.volume24 * (state.open24 + profile.price)) / 2
+      this.#pairs.set(symbol, state)
+      if (options.historyMinutes !== undefined && options.historyMinutes > 0)
+        this.#prefill(symbol, state, options.historyMinutes)
+      this.#churnBook(state, true)
+      this.#updateTicker(
+        state,
+        formatFixed(state.mid, profile.pricePrecision),
+        rfc3339Micros(this.#now(state))
+      )
+    }
+  }
+
+  precision(symbol: string): Precision {
+    const profile = this.#pairs.get(symbol)?.profile ?? profileOf(symbol)
+    return { price: profile.pricePrecision, qty: profile.qtyPrecision }
+  }
+
+  ticker(symbol: string): SimTicker | undefined {
+    return this.#pairs.get(symbol)?.ticker
+  }
+
+  book(symbol: string): SimBook | undefined {
+    return this.#pairs.get(symbol)?.book
+  }
+
+  listen(listener: MarketListener): () => void {
+    return this.#listeners.add(listener)
+  }
+
+  start(): void {
+    if (this.#timer !== undefined) return
+    this.#lastTick = performance.now()
+    this.#timer = setInterval(() => {
+      const now = performance.now()
+      this.tick(((now - this.#lastTick) / 1000) * this.#speed)
+      this.#lastTick = now
+    }, this.#tickMs)
+  }
+
+  stop(): void {
+    clearInterval(this.#timer)
+    this.#timer = undefined
+  }
+
+  /** Advances every pair by `seconds` of market time (already scaled by speed). */
+  tick(seconds: number): void {
+    for (const [symbol, state] of this.#pairs) {
+      const bursting = state.burstUntil > performance.now()
+      if (!bursting && this.#random() < seconds / 600) {
+        // About one busy spell per ten minutes of market time: 10× activity and a directional drift.
+        state.burstUntil = performance.now() + (20_000 + this.#random() * 40_000) / this.#speed
+        state.drift = gaussian(this.#random) * state.profile.dailyVolatility * 0.02
+      }
+      const rate = state.profile.tradesPerSecond * (bursting ? 10 : 1)
+      this.#walk(state, seconds, bursting ? state.drift : 0)
+      const orders = poisson(rate * seconds, this.#random)
+      if (orders > 0) this.emitTrades(symbol, orders)
+      else if (this.#random() < Math.min(1, seconds * 2)) {
+        this.#churnBook(state, false)
+        this.#listeners.emit({ kind: 'book', symbol })
+      }
+    }
+  }
+
+  /** `orders` taker orders on `symbol` now, each one trade message (sweeps give several fills). */
+  emitTrades(symbol: string, orders: number): SimTrade[] {
+    const state = this.#pairs.get(symbol)
+    if (state === undefined) throw new Error(`unknown symbol ${symbol}`)
+    const all: SimTrade[] = []
+    for (let order = 0; order < orders; order++) {
+      const trades = this.#order(state, this.#now(state))
+      this.history.append(symbol, trades)
+      all.push(...trades)
+      const last = trades.at(-1)
+      if (last !== undefined) this.#updateTicker(state, last.price, last.ts, trades)
+      this.#churnBook(state, false)
+      this.#listeners.emit({ kind: 'trades', symbol, trades })
+      this.#listeners.emit({ kind: 'ticker', symbol })
+      this.#listeners.emit({ kind: 'book', symbol })
+      this.#listeners.emit({ kind: 'ohlc', symbol })
+    }
+    return all
+  }
+
+  #order(state: PairState, tsNs: bigint): SimTrade[] {
+    const { profile } = state
+    const side = this.#random() < 0.5 + state.drift * 10 ? 'buy' : 'sell'
+    const market = this.#random() < 0.6
+    const fills = market && this.#random() < 0.25 ? 2 + Math.floor(this.#random() * 4) : 1
+    const tick = 10 ** -profile.pricePrecision
+    const halfSpread = Math.max(tick, state.mid * 0.00001)
+    const ts = rfc3339Micros(tsNs)
+    const trades: SimTrade[] = []
+    for (let fill = 0; fill < fills; fill++) {
+      const offset = halfSpread + fill * tick * (1 + Math.floor(this.#random() * 3))
+      const price = side === 'buy' ? state.mid + offset : state.mid - offset
+      const size = (profile.typicalQty * Math.exp(gaussian(this.#random) * 1.1)) / fills
+      const minQty = 10 ** -profile.qtyPrecision
+      trades.push({
+        id: state.nextId++,
+        price: formatFixed(Math.max(tick, price), profile.pricePrecision),
+        qty: formatFixed(Math.max(minQty, size), profile.qtyPrecision),
+        side,
+        ordType: market ? 'market' : 'limit',
+        tsNs,
+        ts
+      })
+    }
+    return trades
+  }
+
+  #walk(state: PairState, seconds: number, drift: number): void {
+    const sigma = state.profile.dailyVolatility * Math.sqrt(Math.max(0, seconds) / 86_400)
+    state.mid *= Math.exp(sigma * gaussian(this.#random) + (drift * seconds) / 60)
+  }
+
+  #now(state: PairState): bigint {
+    let ns = nowMicros() * 1000n
+    if (ns <= state.lastTsNs) ns = state.lastTsNs + 1000n
+    state.lastTsNs = ns
+    return ns
+  }
+
+  #updateTicker(state: PairState, last: string, timestamp: string, trades: readonly SimTrade[] = []): void {
+    const { profile } = state
+    for (const trade of trades) {
+      const qty = Number(trade.qty)
+      state.volume24 += qty
+      state.notional24 += qty * Number(trade.price)
+    }
+    const price = Number(last)
+    state.low24 = Math.min(state.low24, price)
+    state.high24 = Math.max(state.high24, price)
+    const bid = state.book.bestBid()
+    const ask = state.book.bestAsk()
+    const p = profile.pricePrecision
+    const change = price - state.open24
+    state.ticker = {
+      bid: bid?.price ?? formatFixed(price, p),
+      bid_qty: bid?.qty ?? formatFixed(profile.typicalQty, profile.qtyPrecision),
+      ask: ask?.price ?? formatFixed(price, p),
+      ask_qty: ask?.qty ?? formatFixed(profile.typicalQty, profile.qtyPrecision),
+      last: formatFixed(price, p),
+      volume: formatFixed(state.volume24, profile.qtyPrecision),
+      vwap: formatFixed(state.notional24 / state.volume24, p),
+      low: formatFixed(state.low24, p),
+      high: formatFixed(state.high24, p),
+      change: formatFixed(change, p),
+      change_pct: formatFixed((change / state.open24) * 100, 2),
+      timestamp
+    }
+  }
+
+  /** Re-centres the book on the mid and changes a few sizes, as market makers requote. */
+  #churnBook(state: PairState, rebuild: boolean): void {
+    const { profile, book } = state
+    const tick = 10 ** -profile.pricePrecision
+    const halfSpread = Math.max(tick, state.mid * 0.00001)
+    const step = Math.max(tick, state.mid * 0.00002)
+    const qty = (): string =>
+      formatFixed(profile.typicalQty * Math.exp(gaussian(this.#random)) * 3, profile.qtyPrecision)
+    if (rebuild) book.clear()
+    const bestBid = Number(formatFixed(state.mid - halfSpread, profile.pricePrecision))
+    const bestAsk = Number(formatFixed(state.mid + halfSpread, profile.pricePrecision))
+    const current = book.view(BOOK_LEVELS * 2)
+    for (const level of current.bids)
+      if (Number(level.price) >= bestAsk || Number(level.price) < bestBid - step * BOOK_LEVELS * 1.5)
+        book.set('bid', level.price, '0')
+    for (const level of current.asks)
+      if (Number(level.price) <= bestBid || Number(level.price) > bestAsk + step * BOOK_LEVELS * 1.5)
+        book.set('ask', level.price, '0')
+    const changes = rebuild ? BOOK_LEVELS : 1 + Math.floor(this.#random() * 3)
+    for (let i = 0; i < changes; i++) {
+      const level = rebuild ? i : Math.floor(Math.abs(gaussian(this.#random)) * 6)
+      book.set('bid', formatFixed(bestBid - level * step, profile.pricePrecision), qty())
+      book.set('ask', formatFixed(bestAsk + level * step, profile.pricePrecision), qty())
+    }
+  }
+
+  #prefill(symbol: string, state: PairState, minutes: number): void {
+    const perMinute = Math.max(2, Math.round(state.profile.tradesPerSecond * 6))
+    const startNs = (nowMicros() - BigInt(minutes) * 60_000_000n) * 1000n
+    const stepNs = 60_000_000_000n / BigInt(perMinute)
+    for (let i = 0; i < minutes * perMinute; i++) {
+      this.#walk(state, 60 / perMinute, 0)
+      const tsNs = startNs + BigInt(i) * stepNs + BigInt(Math.floor(this.#random() * 1000)) * 1000n
+      this.history.append(symbol, this.#order(state, tsNs))
+      state.lastTsNs = tsNs
+    }
+  }
+}
+
+function poisson(mean: number, random: () => number): number {
+  if (mean <= 0) return 0
+  const limit = Math.exp(-Math.min(mean, 50))
+  let count = 0
+  for (let product = random(); product > limit; product *= random()) count++
+  return count
+}
+
+export function rfc3339Micros(ns: bigint): string {
+  const micros = ns / 1000n
+  const seconds = micros / 1_000_000n
+  const fraction = (micros % 1_000_000n).toString().padStart(6, '0')
+  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${fraction}Z`
+}

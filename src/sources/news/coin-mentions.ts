@@ -1,0 +1,83 @@
+/**
+ * Coin mentions in an article: names (case-insensitive whole words, possessives and plurals
+ * included), tickers (uppercase standalone), cashtags (`$btc`, `#ETH`, any case) and pair forms
+ * (`BTC/USD`, `BTC-USD`, `BTCUSDT`). Words that double as tickers or names need more evidence
+ * (coin-dictionary.ts). A feed's own categories count as one mention each. Pure.
+ */
+import type { ArticleV1 } from '../../schemas/index.ts'
+import { type CoinEntry, coinDictionary } from './coin-dictionary.ts'
+
+export type CoinMentions = ArticleV1['coins']
+
+const cryptoContext =
+  /\b(crypto\w*|token\w*|coins?|blockchains?|defi|altcoins?|stak(e|ing)|web3|memecoins?|on-?chain|layer[- ]?[12]|dapps?|wallets?|mainnet|testnet|etfs?)\b/i
+
+interface Matcher {
+  code: string
+  /** Mentions that count in any text. */
+  strong: RegExp[]
+  /** Mentions that count only in a crypto context. */
+  weak: RegExp[]
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const quotes = "'\u2019"
+
+function matcherOf(entry: CoinEntry): Matcher {
+  const names = entry.names.map(n => new RegExp(`(?<![\\w$#])${escape(n)}(?:[${quotes}]s|s)?(?!\\w)`, 'gi'))
+  const contextNames = (entry.contextNames ?? []).map(n => {
+    const capitalized = n.charAt(0).toUpperCase() + n.slice(1)
+    return new RegExp(`(?<![\\w$#])${escape(capitalized)}(?:[${quotes}]s)?(?!\\w)`, 'g')
+  })
+  const cashtag = new RegExp(`[$#]${entry.code}(?![A-Za-z0-9])`, 'gi')
+  const pair = new RegExp(
+    `(?<![A-Za-z0-9])${entry.code}(?:[/-](?:USD|USDT|USDC|EUR|BTC|ETH)|(?:USDT|USDC|USD))(?![A-Za-z0-9])`,
+    'g'
+  )
+  const ticker = new RegExp(`(?<![A-Za-z0-9$#/-])${entry.code}(?![A-Za-z0-9/-])`, 'g')
+  return {
+    code: entry.code,
+    strong: [...names, cashtag, pair, ...(entry.ambiguousTicker ? [] : [ticker])],
+    weak: [...contextNames, ...(entry.ambiguousTicker ? [ticker] : [])]
+  }
+}
+
+const matchers = coinDictionary.map(matcherOf)
+const byName = new Map(
+  coinDictionary.flatMap(e =>
+    [e.code, ...e.names, ...(e.contextNames ?? [])].map(n => [n.toLowerCase(), e.code])
+  )
+)
+
+function count(patterns: RegExp[], text: string): number {
+  let total = 0
+  for (const pattern of patterns) total += text.match(pattern)?.length ?? 0
+  return total
+}
+
+/** Mostly capitals (a shouted headline): uppercase words there are not tickers. */
+function shouting(text: string): boolean {
+  const letters = text.replace(/[^A-Za-z]/g, '')
+  return letters.length > 12 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.7
+}
+
+export function coinMentions(input: {
+  title: string
+  body: string
+  categories: readonly string[]
+}): CoinMentions {
+  const all = `${input.title}\n${input.body}`
+  const strongIn = (text: string, m: Matcher) => count(m.strong, text)
+  const strongTotal = matchers.reduce((n, m) => n + strongIn(all, m), 0)
+  const context = cryptoContext.test(all) || strongTotal > 0
+  const results: CoinMentions = []
+  for (const m of matchers) {
+    const weakIn = (text: string) => (context && !shouting(text) ? count(m.weak, text) : 0)
+    const inTitle = strongIn(input.title, m) + weakIn(input.title)
+    const inBody = strongIn(input.body, m) + weakIn(input.body)
+    const tagged = input.categories.filter(c => byName.get(c.trim().toLowerCase()) === m.code).length
+    const mentions = inTitle + inBody + tagged
+    if (mentions > 0) results.push({ code: m.code, mentions, inTitle: inTitle > 0 })
+  }
+  return results.sort((a, b) => b.mentions - a.mentions || (a.code < b.code ? -1 : 1))
+}

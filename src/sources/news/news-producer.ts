@@ -1,0 +1,146 @@
+/**
+ * The news producer: every configured feed polled on its own timer (first polls spread out so they
+ * do not all fire at once, at most a few requests in flight), articles deduplicated across feeds
+ * and restarts by the persisted seen-set, published to `rawarticle` keyed by article id.
+ */
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import { TopicNames } from '../../bus/topics.ts'
+import type { Config } from '../../config/config.ts'
+import type { ProducerMetrics } from '../producer-metrics.ts'
+import type { BufferedPublisher } from '../publish/buffered-publisher.ts'
+import { type FeedStatus, FeedPoller } from './feed-poller.ts'
+import { SeenStore } from './seen-store.ts'
+
+export type NewsSettings = Config['news']
+
+export interface NewsProducerOptions {
+  news: NewsSettings
+  dataDir: string
+  publisher: BufferedPublisher
+  metrics: ProducerMetrics
+  log: Logger
+  topic?: string
+  /** Seen-set file (default <dataDir>/news/seen.tsv). */
+  seenPath?: string
+  tuning?: {
+    /** First polls are spread over this long (default min(interval, 10 s)). */
+    startSpreadMs?: number
+    /** Longest wait after repeated failures (default 1 h). */
+    maxBackoffMs?: number
+    maxConcurrent?: number
+  }
+}
+
+export class NewsProducer {
+  readonly #o: NewsProducerOptions
+  readonly #seen: SeenStore
+  readonly #pollers: FeedPoller[]
+  readonly #stop = new AbortController()
+  readonly #timers = new Set<NodeJS.Timeout>()
+  readonly #running = new Set<Promise<unknown>>()
+  #active = 0
+  readonly #waiting: (() => void)[] = []
+
+  private constructor(options: NewsProducerOptions, seen: SeenStore) {
+    this.#o = options
+    this.#seen = seen
+    const log = options.log.child({ component: 'news-producer' })
+    this.#pollers = options.news.feeds.map(
+      feed =>
+        new FeedPoller(feed, {
+          publisher: options.publisher,
+          seen,
+          metrics: options.metrics,
+          log,
+          topic: options.topic ?? TopicNames.article,
+          userAgent: options.news.userAgent,
+          fetchTimeoutMs: options.news.fetchTimeoutMs,
+          skipSponsored: options.news.skipSponsored,
+          signal: this.#stop.signal
+        })
+    )
+  }
+
+  static async create(options: NewsProducerOptions): Promise<NewsProducer> {
+    const seen = await SeenStore.open(options.seenPath ?? join(options.dataDir, 'news', 'seen.tsv'), {
+      retentionMs: options.news.seenRetentionDays * 86_400_000,
+      log: options.log
+    })
+    return new NewsProducer(options, seen)
+  }
+
+  start(): void {
+    this.#o.log.info({ feeds: this.#pollers.map(p => p.feed.name) }, 'news producer starting')
+    for (const poller of this.#pollers) {
+      const interval = this.#intervalMs(poller)
+      const spread = this.#o.tuning?.startSpreadMs ?? Math.min(interval, 10_000)
+      this.#schedule(poller, Math.random() * spread, 0)
+    }
+  }
+
+  /** Polls every feed (or the named one) now, waiting for the result. For tests and the CLI. */
+  async pollNow(name?: string): Promise<void> {
+    await Promise.all(
+      this.#pollers
+        .filter(p => name === undefined || p.feed.name === name)
+        .map(p => this.#limited(() => p.poll()))
+    )
+  }
+
+  status(): FeedStatus[] {
+    return this.#pollers.map(p => p.status())
+  }
+
+  get seenCount(): number {
+    return this.#seen.size
+  }
+
+  /** Stops polling and waits for polls in flight. */
+  async stop(): Promise<void> {
+    this.#stop.abort()
+    for (const timer of this.#timers) clearTimeout(timer)
+    this.#timers.clear()
+    await Promise.allSettled([...this.#running])
+  }
+
+  /** Writes the seen-set; call after the publisher has flushed, so every acknowledgement is in. */
+  async close(): Promise<void> {
+    await this.#seen.flush()
+  }
+
+  #intervalMs(poller: FeedPoller): number {
+    return (poller.feed.intervalS ?? this.#o.news.pollIntervalS) * 1000
+  }
+
+  #schedule(poller: FeedPoller, delayMs: number, failures: number): void {
+    if (this.#stop.signal.aborted) return
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer)
+      const run = this.#limited(() => poller.poll()).then(hint => {
+        const failing = poller.status().state === 'failing'
+        const next = failing ? failures + 1 : 0
+        const interval = this.#intervalMs(poller)
+        const backoff = Math.min(this.#o.tuning?.maxBackoffMs ?? 3_600_000, interval * 2 ** Math.min(next, 6))
+        const base = next === 0 ? interval : Math.max(interval, backoff)
+        // ±10 % so feeds sharing an interval drift apart instead of polling in lock-step.
+        this.#schedule(poller, Math.max(hint.retryAfterMs ?? 0, base * (0.9 + Math.random() * 0.2)), next)
+      })
+      this.#running.add(run)
+      void run.finally(() => this.#running.delete(run))
+    }, delayMs)
+    this.#timers.add(timer)
+  }
+
+  async #limited<T>(task: () => Promise<T>): Promise<T> {
+    const max = this.#o.tuning?.maxConcurrent ?? 4
+    if (this.#active >= max) await new Promise<void>(resolve => this.#waiting.push(resolve))
+    this.#active++
+    try {
+      return await task()
+    } finally {
+      this.#active--
+      this.#waiting.shift()?.()
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The `produce` role: Kraken market data and news feeds into the bus through one bounded buffer.
+ * In replay mode (SOURCE_MODE=replay) it starts the fake Kraken and feed servers in-process and
+ * points the same clients at them; records then carry the header `x-source-mode: replay`, so
+ * replayed data can never pass for live data downstream. Stops in the order that loses nothing:
+ * sources first, then the buffer drains into the bus, then the news seen-set is written.
+ */
+import type { Config, FeedSpec } from '../config/config.ts'
+import type { Role, RoleContext, RunningRole } from '../runtime/role.ts'
+import { startReplaySources, type ReplaySources } from '../sim/replay.ts'
+import { MarketProducer, type MarketTopics } from './kraken/market-producer.ts'
+import { NewsProducer } from './news/news-producer.ts'
+import { createProducerMetrics } from './producer-metrics.ts'
+import { registerProducerHealth } from './producer-health.ts'
+import { BufferedPublisher } from './publish/buffered-publisher.ts'
+
+/** Where the sources are, when the caller already started (fake) servers itself. */
+export interface SourceEndpoints {
+  krakenWsUrl: string
+  krakenRestUrl: string
+  /** Pairs to subscribe (a recorded session serves its own). */
+  symbols?: readonly string[]
+  feeds?: readonly FeedSpec[]
+}
+
+export interface ProduceRoleOptions {
+  endpoints?: SourceEndpoints
+  /** Topic names (tests); default the declared ones. */
+  topics?: { market?: MarketTopics; article?: string }
+  /** How long stop() lets the buffer drain into the bus (default 15 s). */
+  drainTimeoutMs?: number
+}
+
+export function endpointsOf(replay: ReplaySources): SourceEndpoints {
+  return {
+    krakenWsUrl: replay.kraken.wsUrl,
+    krakenRestUrl: replay.kraken.restUrl,
+    symbols: replay.kraken.symbols,
+    feeds: replay.feeds
+  }
+}
+
+async function replayFor(config: Config): Promise<ReplaySources> {
+  return startReplaySources({
+    speed: config.sources.replay.speed,
+    market: config.sources.replay.market,
+    recording: config.sources.replay.recording,
+    symbols: config.kraken.symbols,
+    feeds: config.sources.enabled.includes('news')
+  })
+}
+
+export function produceRole(options: ProduceRoleOptions = {}): Role {
+  return {
+    name: 'produce',
+    async start(context: RoleContext): Promise<RunningRole> {
+      const { config, log, bus, health } = context
+      const replaying = config.sources.mode === 'replay'
+      const replay = replaying && options.endpoints === undefined ? await replayFor(config) : undefined
+      const endpoints = options.endpoints ?? (replay === undefined ? undefined : endpointsOf(replay))
+      if (replaying) log.warn({ endpoints }, 'REPLAY MODE: producing from fake servers, not the live market')
+      const metrics = createProducerMetrics(context.metrics)
+      const publisher = new BufferedPublisher({
+        bus,
+        metrics,
+        log,
+        maxRecords: config.sources.bufferMaxRecords,
+        ...(replaying ? { headers: { 'x-source-mode': 'replay' } } : {})
+      })
+      const market = config.sources.enabled.includes('kraken')
+        ? new MarketProducer({
+            kraken: {
+              ...config.kraken,
+              ...(endpoints === undefined
+                ? {}
+                : {
+                    wsUrl: endpoints.krakenWsUrl,
+                    restUrl: endpoints.krakenRestUrl,
+                    symbols: endpoints.symbols ?? config.kraken.symbols
+                  })
+            },
+            publisher,
+            metrics,
+            log,
+            ...(options.topics?.market === undefined ? {} : { topics: options.topics.market })
+          })
+        : undefined
+      const news = config.sources.enabled.includes('news')
+        ? await NewsProducer.create({
+            news: { ...config.news, feeds: endpoints?.feeds ?? config.news.feeds },
+            dataDir: config.dataDir,
+            publisher,
+            metrics,
+            log,
+            // Replayed feeds are local and static: no need to spread the first polls over 10 s.
+            ...(replaying ? { tuning: { startSpreadMs: 500 } } : {}),
+            ...(options.topics?.article === undefined ? {} : { topic: options.topics.article })
+          })
+        : undefined
+      const unregister = registerProducerHealth(health, {
+        publisher,
+        capacity: config.sources.bufferMaxRecords,
+        ...(market === undefined ? {} : { market }),
+        ...(news === undefined ? {} : { news })
+      })
+      market?.start()
+      news?.start()
+      return {
+        async stop() {
+          await Promise.all([market?.stop(), news?.stop()])
+          await publisher.close(options.drainTimeoutMs ?? 15_000)
+          await news?.close()
+          await replay?.close()
+          unregister()
+        }
+      }
+    }
+  }
+}

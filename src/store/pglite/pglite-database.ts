@@ -1,0 +1,148 @@
+/**
+ * The database port over PGlite: PostgreSQL compiled to WebAssembly, in this process, persisted to a
+ * folder. The embedded mode runs the same migrations and SQL as the full stack on it. One process
+ * may open a folder at a time (a lock file says who has it), because PGlite is single-connection.
+ */
+import { PGlite, types } from '@electric-sql/pglite'
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
+import { type Database, type QueryResult, type Transaction, timestamptzToIso } from '../database.ts'
+
+// The same value shapes as the PostgreSQL adapter (see database.ts). Passed with every query:
+// PGlite 0.5 ignores constructor-level parsers for some types (timestamptz).
+const parsers = {
+  [types.NUMERIC]: (value: string) => value,
+  [types.INT8]: (value: string) => Number(value),
+  [types.TIMESTAMPTZ]: timestamptzToIso,
+  [types.TIMESTAMP]: (value: string) => value.replace(' ', 'T')
+}
+
+function classify(error: unknown, what: string): CryptoVizError {
+  const code = (error as { code?: string }).code
+  return new CryptoVizError(
+    ErrorCodes.DB_QUERY,
+    `${what} failed: ${describeError(error)}${code ? ` (SQLSTATE ${code})` : ''}`,
+    { cause: error }
+  )
+}
+
+function lockFolder(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true })
+  const lockPath = join(dataDir, 'crypto-viz.lock')
+  for (;;) {
+    try {
+      const fd = openSync(lockPath, 'wx')
+      writeFileSync(fd, String(process.pid))
+      closeSync(fd)
+      return () => rmSync(lockPath, { force: true })
+    } catch {
+      const holder = Number(readFileSync(lockPath, 'utf8'))
+      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+        throw new CryptoVizError(
+          ErrorCodes.DB_UNAVAILABLE,
+          `the embedded database in ${dataDir} is in use by process ${holder}; stop it first (one process per data folder)`
+        )
+      }
+      rmSync(lockPath, { force: true }) // left behind by a process that died
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export class PgliteDatabase implements Database {
+  readonly kind = 'pglite'
+  readonly #pg: PGlite
+  readonly #unlock: () => void
+
+  private constructor(pg: PGlite, unlock: () => void) {
+    this.#pg = pg
+    this.#unlock = unlock
+  }
+
+  /** Opens (creating if needed) the database in `dataDir`; in memory when `dataDir` is undefined. */
+  static async open(dataDir?: string): Promise<PgliteDatabase> {
+    const unlock = dataDir === undefined ? () => undefined : lockFolder(dataDir)
+    try {
+      const pg = new PGlite(dataDir)
+      await pg.waitReady
+      await pg.exec("set timezone to 'UTC'")
+      return new PgliteDatabase(pg, unlock)
+    } catch (error) {
+      unlock()
+      throw error instanceof CryptoVizError
+        ? error
+        : new CryptoVizError(
+            ErrorCodes.DB_UNAVAILABLE,
+            `opening the embedded database failed: ${describeError(error)}`,
+            {
+              cause: error
+            }
+          )
+    }
+  }
+
+  #closedError(): CryptoVizError {
+    return new CryptoVizError(ErrorCodes.DB_UNAVAILABLE, 'the embedded database is closed', {
+      retryable: false
+    })
+  }
+
+  async query<R = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = []
+  ): Promise<QueryResult<R>> {
+    if (this.#pg.closed) throw this.#closedError()
+    try {
+      const result = await this.#pg.query<R>(sql, [...params], { parsers })
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length }
+    } catch (error) {
+      throw classify(error, 'query')
+    }
+  }
+
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.#pg.closed) throw this.#closedError()
+    return this.#pg.transaction(async tx =>
+      fn({
+        async query<R>(sql: string, params: readonly unknown[] = []) {
+          try {
+            const result = await tx.query<R>(sql, [...params], { parsers })
+            return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length }
+          } catch (error) {
+            throw classify(error, 'query')
+          }
+        },
+        async exec(sql: string) {
+          try {
+            await tx.exec(sql)
+          } catch (error) {
+            throw classify(error, 'script')
+          }
+        }
+      })
+    )
+  }
+
+  async exec(sql: string): Promise<void> {
+    if (this.#pg.closed) throw this.#closedError()
+    try {
+      await this.#pg.exec(sql)
+    } catch (error) {
+      throw classify(error, 'script')
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.#pg.closed) await this.#pg.close()
+    this.#unlock()
+  }
+}

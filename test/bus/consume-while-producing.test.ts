@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { KafkaBus } from '../../src/bus/kafka/kafka-bus.ts'
+import { silentLogger } from '../../src/log/logger.ts'
+import { createTopics, testKafka } from '../helpers/kafka.ts'
+import { uniqueName } from '../helpers/names.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+test('a consumer that joined before the records existed keeps consuming while they are produced', async () => {
+  const [topic] = await createTopics(3, 'live-consume')
+  assert.ok(topic)
+  const bus = new KafkaBus(testKafka, silentLogger())
+  let received = 0
+  const subscription = await bus.subscribe({
+    groupId: uniqueName('g-live'),
+    topics: [topic],
+    maxBatchRecords: 500,
+    handler: async batch => {
+      received += batch.length
+      // A slow handler lets the client's buffer run dry between batches, as a database write does.
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
+  })
+  try {
+    await waitFor('the assignment', () => subscription.assignments().length === 3)
+    for (let chunk = 0; chunk < 10; chunk++) {
+      await bus.publish(
+        Array.from({ length: 2_000 }, (_, i) => ({ topic, key: `k${i % 12}`, value: 'x'.repeat(100) }))
+      )
+    }
+    await waitFor('all 20,000 records', () => received === 20_000, 60_000)
+  } finally {
+    await subscription.close()
+    await bus.close()
+  }
+})
