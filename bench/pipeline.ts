@@ -2,8 +2,9 @@
  * `npm run bench:pipeline`: Kafka → ingest → PostgreSQL, measured from outside.
  *
  * The ingest role runs as its own process (as in production) on topics and a database of its own.
- * 1. Throughput: N synthetic trades published at full speed; reports the publish rate and the
- *    sustained stored rate (rows committed per second between 10 % and 90 % of the run).
+ * 1. Throughput: (a) drain: N synthetic trades published at full speed before ingest starts, then
+ *    the sustained stored rate (rows committed per second between 10 % and 90 % of the run): the
+ *    pipeline's own capacity; (b) concurrent: N more published at full speed while ingest stores.
  * 2. Latency: trades published at a fixed rate (default 5,000/s); each trade's latency is from just
  *    before its publish to the moment it is visible (committed) in PostgreSQL, found by polling the
  *    highest stored trade id per symbol every few ms; p50/p95/p99 reported, plus the database's own
@@ -68,66 +69,86 @@ async function startIngest(env: Record<string, string>): Promise<ChildProcess> {
 const database = await createTestDatabase()
 const bus = new KafkaBus(testKafka, silentLogger())
 const topics = await createJobTopics(3)
-const ingest = await startIngest({
-  ROLE: 'ingest',
-  TOPICS: JSON.stringify(topics),
-  GROUP_ID: uniqueName('bench'),
-  DATABASE_URL: database.url,
-  INGEST_BATCH_MAX_RECORDS: process.env.INGEST_BATCH_MAX_RECORDS ?? '5000',
-  INGEST_BATCH_MAX_WAIT_MS: process.env.INGEST_BATCH_MAX_WAIT_MS ?? '50',
-  INGEST_LIVE_TRADES_PER_SYMBOL: '0'
-})
 const count = async (): Promise<number> =>
   (await database.db.query<{ n: number }>('select count(*)::int as n from trades')).rows[0]?.n ?? 0
 
+let nextThroughputId = 1_000
+function syntheticBatch(n: number) {
+  return Array.from({ length: n }, () => {
+    const id = nextThroughputId++
+    const symbol = SYMBOLS[id % SYMBOLS.length] as string
+    return { topic: topics.trade, key: symbol, value: trade(symbol, id, nowMicros()) }
+  })
+}
+
+/** Publishes at full speed (4 requests in flight); resolves with the elapsed milliseconds. */
+async function publishFast(values: ReturnType<typeof syntheticBatch>): Promise<number> {
+  const started = performance.now()
+  const inFlight = new Set<Promise<void>>()
+  for (let i = 0; i < values.length; i += 5_000) {
+    const sending: Promise<void> = bus
+      .publish(values.slice(i, i + 5_000))
+      .finally(() => inFlight.delete(sending))
+    inFlight.add(sending)
+    if (inFlight.size >= 4) await Promise.race(inFlight)
+  }
+  await Promise.all(inFlight)
+  return performance.now() - started
+}
+
+/** Polls the stored count until `target` more rows are there; the rate between 10 % and 90 %. */
+async function storedRate(
+  base: number,
+  target: number,
+  report: (n: number) => void
+): Promise<{ rate: number; ms: number }> {
+  const samples: { t: number; n: number }[] = []
+  const started = performance.now()
+  while (samples.at(-1)?.n !== target) {
+    samples.push({ t: performance.now(), n: (await count()) - base })
+    if (samples.length % 50 === 0) report(samples.at(-1)?.n ?? 0)
+    await sleep(100)
+  }
+  const at = (fraction: number) => samples.find(x => x.n >= target * fraction) ?? { t: NaN, n: NaN }
+  const [from, to] = [at(0.1), at(0.9)]
+  return { rate: ((to.n - from.n) / (to.t - from.t)) * 1000, ms: performance.now() - started }
+}
+
+let ingest: ChildProcess | undefined
 try {
   line(
     `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
   )
   line('shared machine: Kafka, PostgreSQL, the publisher and the ingest process all run on these cores')
 
-  // Warm-up: connections, metadata, first batches.
-  await bus.publish(
-    SYMBOLS.map((s, i) => ({ topic: topics.trade, key: s, value: trade(s, i + 1, nowMicros()) }))
+  // 1a. Drain: a backlog published first, then ingest started: the pipeline's own capacity.
+  const backlog = syntheticBatch(TRADES)
+  const publishMs = await publishFast(backlog)
+  line(
+    `publish:    ${TRADES} trades into Kafka in ${(publishMs / 1000).toFixed(1)} s (${Math.round((TRADES / publishMs) * 1000)}/s)`
   )
-  while ((await count()) < SYMBOLS.length) await sleep(50)
-
-  // 1. Throughput.
-  const values = Array.from({ length: TRADES }, (_, i) => {
-    const symbol = SYMBOLS[i % SYMBOLS.length] as string
-    return { topic: topics.trade, key: symbol, value: trade(symbol, 1_000 + i, nowMicros()) }
+  ingest = await startIngest({
+    ROLE: 'ingest',
+    TOPICS: JSON.stringify(topics),
+    GROUP_ID: uniqueName('bench'),
+    DATABASE_URL: database.url,
+    INGEST_BATCH_MAX_RECORDS: process.env.INGEST_BATCH_MAX_RECORDS ?? '5000',
+    INGEST_BATCH_MAX_WAIT_MS: process.env.INGEST_BATCH_MAX_WAIT_MS ?? '50',
+    INGEST_LIVE_TRADES_PER_SYMBOL: '0'
   })
-  const base = await count()
-  const samples: { t: number; n: number }[] = []
-  let publishing = true
-  const sampler = (async () => {
-    while (publishing || samples.at(-1)?.n !== TRADES) {
-      samples.push({ t: performance.now(), n: (await count()) - base })
-      if (samples.length % 50 === 0) line(`            … ${samples.at(-1)?.n} stored`)
-      await sleep(100)
-    }
-  })()
-  const started = performance.now()
-  const chunk = 5_000
-  const inFlight = new Set<Promise<void>>()
-  for (let i = 0; i < values.length; i += chunk) {
-    const sending = bus.publish(values.slice(i, i + chunk)).finally(() => inFlight.delete(sending))
-    inFlight.add(sending)
-    if (inFlight.size >= 4) await Promise.race(inFlight)
-  }
-  await Promise.all(inFlight)
-  const published = performance.now()
-  publishing = false
-  await sampler
-  const at = (fraction: number) => samples.find(s => s.n >= TRADES * fraction) ?? { t: NaN, n: NaN }
-  const [from, to] = [at(0.1), at(0.9)]
-  const sustained = ((to.n - from.n) / (to.t - from.t)) * 1000
-  const total = (samples.at(-1)?.t ?? NaN) - started
+  const drain = await storedRate(0, TRADES, n => line(`            … ${n} stored`))
   line(
-    `throughput: ${TRADES} trades published in ${((published - started) / 1000).toFixed(1)} s (${Math.round((TRADES / (published - started)) * 1000)}/s)`
+    `drain:      ${TRADES} trades stored in ${(drain.ms / 1000).toFixed(1)} s; sustained ${Math.round(drain.rate)} trades/s (10 %–90 %)`
   )
+
+  // 1b. Concurrent: publishing at full speed while ingest stores.
+  const base = await count()
+  const live = syntheticBatch(TRADES)
+  const storing = storedRate(base, TRADES, n => line(`            … ${n} stored`))
+  const liveMs = await publishFast(live)
+  const concurrent = await storing
   line(
-    `            all stored after ${(total / 1000).toFixed(1)} s; sustained ${Math.round(sustained)} trades/s stored (10 %–90 %)`
+    `concurrent: ${TRADES} trades published at full speed (${Math.round((TRADES / liveMs) * 1000)}/s) while stored; sustained ${Math.round(concurrent.rate)} trades/s stored`
   )
 
   // 2. Latency at a fixed rate.
@@ -198,8 +219,11 @@ try {
     `settings: batch ≤ ${process.env.INGEST_BATCH_MAX_RECORDS ?? 5000} records / ${process.env.INGEST_BATCH_MAX_WAIT_MS ?? 50} ms, 3 partitions, ${SYMBOLS.length} symbols, acks=all, zstd`
   )
 } finally {
-  ingest.kill('SIGTERM')
-  await new Promise(resolve => ingest.once('exit', resolve))
+  if (ingest !== undefined) {
+    const child = ingest
+    child.kill('SIGTERM')
+    await new Promise(resolve => child.once('exit', resolve))
+  }
   await bus.close()
   await database.drop()
 }

@@ -52,12 +52,12 @@ function assets(): { file: string; gzip: number; entry: boolean }[] {
     }))
 }
 
-export function checkBudget(): string[] {
+export function checkBudget(print = true): string[] {
   const files = assets()
   const kib = (bytes: number): number => Math.round((bytes / 1024) * 10) / 10
   const entry = files.filter(f => f.entry).reduce((sum, f) => sum + f.gzip, 0)
   const total = files.reduce((sum, f) => sum + f.gzip, 0)
-  for (const f of files.sort((a, b) => b.gzip - a.gzip))
+  for (const f of print ? files.sort((a, b) => b.gzip - a.gzip) : [])
     process.stdout.write(
       `  ${f.entry ? 'entry ' : 'lazy  '} ${kib(f.gzip).toFixed(1).padStart(6)} KiB gz  ${f.file}\n`
     )

@@ -20,6 +20,7 @@ import { LiveSocket } from './data/live-socket.ts'
 import { restHealth } from './data/rest.ts'
 import { SymbolDirectory } from './data/symbol-directory.ts'
 import type { Alert } from './data/types.ts'
+import { h } from './lib/dom.ts'
 import { toIso, toMs } from './lib/time.ts'
 import { ReplayFeed } from './replay/replay-feed.ts'
 import { AlertsView } from './views/alerts-view.ts'
@@ -116,7 +117,23 @@ async function createView(next: Route): Promise<View> {
 
 async function show(next: Route): Promise<void> {
   const token = ++mounting
-  const created = await createView(next)
+  let created: View
+  try {
+    created = await createView(next)
+  } catch {
+    // The view's code could not be fetched (the server is away): say so; a reconnect retries.
+    if (token !== mounting) return
+    view?.dispose()
+    view = undefined
+    shell.main.replaceChildren(
+      h(
+        'p',
+        { class: 'panel empty' },
+        'This view could not be loaded: the server is unreachable. It will load when the connection is back.'
+      )
+    )
+    return
+  }
   if (token !== mounting) return created.dispose()
   view?.dispose()
   view = created
@@ -218,7 +235,8 @@ socket.on('state', renderOutage)
 socket.on('reconnected', () => {
   restDown = false
   renderOutage()
-  if (time.state.mode === 'live') view?.reload()
+  if (view === undefined) void show(route)
+  else if (time.state.mode === 'live') view.reload()
 })
 theme.on('change', () => view?.themeChanged())
 window.setInterval(() => {
@@ -231,4 +249,12 @@ applyTimeParams(route.params)
 socket.start()
 // Where the data comes from (live input unreachable, replayed data): the embedded mode's notices.
 new SourceBanner().start()
-void show(route)
+void show(route).then(() => {
+  // Fetch the other views' code while idle: navigating is then instant, and works during an outage.
+  const prefetch = (): void =>
+    void Promise.all([import('./views/symbol-view.ts'), import('./views/news-view.ts')]).catch(
+      () => undefined
+    )
+  if ('requestIdleCallback' in window) requestIdleCallback(prefetch, { timeout: 3_000 })
+  else setTimeout(prefetch, 1_000)
+})

@@ -20,23 +20,31 @@ async function fresh(): Promise<TestDatabase> {
   return database
 }
 
-// Every migration file in src/store/migrations, in order (each stage may add its own).
-const allMigrations = loadMigrations().map(m => m.name)
+const all = loadMigrations().map(m => m.name)
 
 test('migrate applies every migration to an empty database, and a second run applies nothing', async () => {
   const { db } = await fresh()
-  assert.equal(allMigrations[0], '001_core.sql')
-  assert.deepEqual(await pendingMigrations(db), allMigrations)
+  assert.deepEqual(all.slice(0, 2), ['001_core.sql', '002_jobs.sql'])
+  assert.deepEqual(await pendingMigrations(db), all)
   const first = await migrate(db)
-  assert.deepEqual(first.applied, allMigrations)
+  assert.deepEqual(first.applied, all)
   const second = await migrate(db)
-  assert.deepEqual(second, { applied: [], alreadyApplied: allMigrations })
+  assert.deepEqual(second, { applied: [], alreadyApplied: all })
   assert.deepEqual(await pendingMigrations(db), [])
   const { rows } = await db.query<{ table_name: string }>(
     "select table_name from information_schema.tables where table_schema = 'public' order by 1"
   )
   const tables = rows.map(r => r.table_name)
-  for (const table of ['trades', 'tickers', 'articles', 'article_coins', 'candles', 'indicators', 'alerts']) {
+  for (const table of [
+    'trades',
+    'tickers',
+    'articles',
+    'article_coins',
+    'candles',
+    'indicators',
+    'alerts',
+    'job_state'
+  ]) {
     assert.ok(tables.includes(table), `table ${table}`)
   }
 })
@@ -46,7 +54,7 @@ test('two instances migrating at once apply each migration exactly once', async 
   const other = new PostgresDatabase({ url, log: silentLogger() })
   try {
     const [a, b] = await Promise.all([migrate(db), migrate(other)])
-    assert.deepEqual([...a.applied, ...b.applied], allMigrations)
+    assert.deepEqual([...a.applied, ...b.applied].sort(), all)
   } finally {
     await other.close()
   }
@@ -80,7 +88,7 @@ test('a failing migration is rolled back whole and names the file', async () => 
   assert.equal(rows[0]?.present, false)
   assert.deepEqual(
     await pendingMigrations(db),
-    allMigrations,
+    all,
     'the earlier migrations in the same run were rolled back too'
   )
 })

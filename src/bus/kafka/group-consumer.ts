@@ -53,6 +53,7 @@ export class GroupConsumer implements Subscription {
   /** `topic\0partition` of #assigned, for the per-record ownership check. */
   #owned = new Set<string>()
   #loop: Promise<void> | undefined
+  #committing: Promise<void> = Promise.resolve()
 
   constructor(connection: KafkaConnection, options: SubscribeOptions, log: Logger) {
     this.groupId = options.groupId
@@ -103,10 +104,10 @@ export class GroupConsumer implements Subscription {
           : MessagesStreamFallbackModes.EARLIEST
     })
     this.#stream.on('error', error => this.#log.error({ err: describeError(error) }, 'consumer stream error'))
-    // A 'readable' listener for the stream's whole life. #readable() adds and removes its own; when
-    // the last one goes, Node resets the stream to readableFlowing === null, which the client reads
-    // as "nobody is consuming" and stops fetching for good (its pending _read never pushes, so Node
-    // never calls _read again): a consumer started while producers write got one batch, then nothing.
+    // A 'readable' listener must stay attached for the stream's whole life. Without one, Node resets
+    // the stream to readableFlowing === null, the client then skips fetching ("nobody is consuming"),
+    // and the stream's pending read is never retried: consumption stalled for good as soon as the
+    // buffer ran dry between batches while records were still being produced.
     this.#stream.on('readable', () => undefined)
     this.#loop = this.#run(this.#stream)
   }
@@ -130,7 +131,10 @@ export class GroupConsumer implements Subscription {
       if (owned.length === 0) continue
       const handled = await this.#handle(owned.map(toRecord))
       if (!handled) return
-      await this.#commit(owned)
+      // The commit of this batch overlaps with collecting and handling the next one; at most one
+      // commit is in flight, so they reach the broker in order.
+      await this.#committing
+      this.#committing = this.#commit(owned)
     }
   }
 
@@ -203,6 +207,7 @@ export class GroupConsumer implements Subscription {
   async close(): Promise<void> {
     this.#abort.abort()
     await this.#loop?.catch(() => undefined)
+    await this.#committing
     await this.#stream?.close().catch(() => undefined)
     await this.#consumer
       .close(true)

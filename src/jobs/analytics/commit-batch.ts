@@ -87,8 +87,8 @@ async function sentiment(
 
 /**
  * The sentiment swing rule at every hourly bucket this batch recomputed, oldest first, each seeing the
- * series up to that bucket: with news arriving in publication order, the same articles raise the same
- * alerts however they were batched.
+ * series up to that bucket. News about a coin arrives through every partition in no fixed order, so
+ * a swing may first be seen with part of an hour's articles; its id is stable all the same.
  */
 async function swings(
   tx: Queryable,

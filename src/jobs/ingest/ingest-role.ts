@@ -67,7 +67,11 @@ class IngestJob {
     const trades: Decoded[] = []
     const others: Decoded[] = []
     const rejected: Rejected[] = []
-    const lanes = new TradeLanes(this.#db, this.#context.config.ingest.writeLanes)
+    // A small batch (low rates) is one slice: one lane, one transaction, the fewest round trips.
+    const lanes = new TradeLanes(
+      this.#db,
+      Math.min(this.#context.config.ingest.writeLanes, Math.ceil(batch.length / SLICE))
+    )
     for (let from = 0; from < batch.length; from += SLICE) {
       const slice: TradeV1[] = []
       for (const record of batch.slice(from, from + SLICE)) {

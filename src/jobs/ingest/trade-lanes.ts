@@ -1,16 +1,17 @@
 /**
  * Trades are the volume of ingest, so their writes are spread over a few lanes: each trade goes to
- * the lane its natural key hashes to, each lane writes its share of every slice of the batch in its
- * own transaction, one after the other, and the lanes run side by side on separate connections.
- * Decoding the next slice overlaps with the database writing the previous ones, and the server works
- * on several inserts at once. Lanes never share a key, so their transactions never wait on each other
- * (no deadlock between concurrent ON CONFLICT inserts); within a lane, order is kept.
+ * the lane its natural key hashes to; each lane holds one transaction for the batch on its own
+ * connection and inserts its share of every slice as the slice is decoded; the lanes commit when the
+ * batch is complete. So decoding overlaps with the database inserting, the server works on several
+ * inserts at once, and a batch costs one commit per lane, not one per slice. Lanes never share a
+ * key, so their transactions never wait on each other (no deadlock between concurrent ON CONFLICT
+ * inserts); within a lane, order is kept.
  *
- * The batch stays all-or-retried at the level that matters: the bus commits its offsets only after
- * every lane resolved, and a retried slice inserts nothing twice (ON CONFLICT DO NOTHING).
+ * The bus commits the batch's offsets only after every lane committed; if one fails, the batch is
+ * retried whole, and what a lane had committed is inserted again as nothing (ON CONFLICT DO NOTHING).
  */
 import type { Database } from '../../store/database.ts'
-import { writeTrades } from '../../store/writers/trades.ts'
+import { insertTradesInTransaction } from '../../store/writers/trades.ts'
 import type { TradeV1 } from '../../schemas/trade.v1.ts'
 
 function laneOf(trade: TradeV1, lanes: number): number {
@@ -20,44 +21,68 @@ function laneOf(trade: TradeV1, lanes: number): number {
   return hash % lanes
 }
 
+const END = Symbol('end')
+
+/** One lane: a queue of slices drained into one transaction. */
+class Lane {
+  readonly #queue: (TradeV1[] | typeof END)[] = []
+  #wake: (() => void) | undefined
+  readonly done: Promise<number>
+
+  constructor(db: Database) {
+    this.done = db.transaction(async tx => {
+      let inserted = 0
+      for (;;) {
+        const next = await this.#take()
+        if (next === END) return inserted
+        inserted += await insertTradesInTransaction(tx, next)
+      }
+    })
+    // Observed by finish(); this keeps an early failure from being reported as unhandled meanwhile.
+    this.done.catch(() => undefined)
+  }
+
+  push(item: TradeV1[] | typeof END): void {
+    this.#queue.push(item)
+    this.#wake?.()
+    this.#wake = undefined
+  }
+
+  #take(): Promise<TradeV1[] | typeof END> {
+    const item = this.#queue.shift()
+    if (item !== undefined) return Promise.resolve(item)
+    return new Promise(resolve => {
+      this.#wake = () => resolve(this.#queue.shift() ?? END)
+    })
+  }
+}
+
 export class TradeLanes {
   readonly #db: Database
-  #tails: Promise<number>[]
-  #inserted = 0
-  #failure: unknown
+  readonly #count: number
+  #lanes: Lane[] | undefined
 
   constructor(db: Database, lanes: number) {
     this.#db = db
-    this.#tails = Array.from({ length: Math.max(1, lanes) }, () => Promise.resolve(0))
+    this.#count = Math.max(1, lanes)
   }
 
-  /** Queues a slice of trades; returns at once. */
+  /** Queues a slice of trades; returns at once (the first slice opens the lanes' transactions). */
   add(trades: readonly TradeV1[]): void {
     if (trades.length === 0) return
-    const shares: TradeV1[][] = this.#tails.map(() => [])
-    for (const trade of trades) shares[laneOf(trade, shares.length)]?.push(trade)
-    this.#tails = this.#tails.map((tail, lane) => {
-      const share = shares[lane] ?? []
-      if (share.length === 0) return tail
-      return tail.then(async () => {
-        // After a failure in this lane, stop writing: the whole batch will be retried.
-        if (this.#failure !== undefined) return 0
-        try {
-          const inserted = await this.#db.transaction(tx => writeTrades(tx, share))
-          this.#inserted += inserted
-          return inserted
-        } catch (error) {
-          this.#failure ??= error
-          return 0
-        }
-      })
-    })
+    const lanes = (this.#lanes ??= Array.from({ length: this.#count }, () => new Lane(this.#db)))
+    const shares: TradeV1[][] = lanes.map(() => [])
+    for (const trade of trades) shares[laneOf(trade, lanes.length)]?.push(trade)
+    shares.forEach((share, i) => share.length > 0 && lanes[i]?.push(share))
   }
 
-  /** Resolves with the number of new trades once every lane is done; throws the first failure. */
+  /** Commits every lane; resolves with the number of new trades, or throws the first failure. */
   async finish(): Promise<number> {
-    await Promise.all(this.#tails)
-    if (this.#failure !== undefined) throw this.#failure
-    return this.#inserted
+    const lanes = this.#lanes ?? []
+    for (const lane of lanes) lane.push(END)
+    const results = await Promise.allSettled(lanes.map(lane => lane.done))
+    const failed = results.find(r => r.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
+    return results.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value : 0), 0)
   }
 }

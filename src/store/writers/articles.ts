@@ -29,7 +29,7 @@ on conflict (id) do update set source = excluded.source, feed_url = excluded.fee
   published_at = excluded.published_at, published_at_estimated = excluded.published_at_estimated,
   sponsored = excluded.sponsored, fetched_at = excluded.fetched_at`
 
-const ENSURE = `insert into articles (${COLUMNS}) ${SELECT} on conflict (id) do nothing`
+const ENSURE = `insert into articles (${COLUMNS}) ${SELECT} on conflict (id) do nothing returning id`
 
 const COINS = `insert into article_coins (article_id, code, mentions, in_title, published_at)
 select x.article_id, x.code, x.mentions, x.in_title, x.published_at
@@ -69,10 +69,18 @@ function coinsJson(articles: readonly ArticleV1[]) {
   )
 }
 
+/**
+ * The last version of each id, in id order: ingest and analytics both write articles, and taking
+ * row locks in one order keeps their concurrent transactions from deadlocking.
+ */
+function latestById(articles: readonly ArticleV1[]): ArticleV1[] {
+  return lastByKey(articles, a => a.id).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+}
+
 /** Inserts or updates articles (the last version of each id in the batch wins) and their coins. */
 export async function upsertArticles(q: Queryable, articles: readonly ArticleV1[]): Promise<number> {
   if (articles.length === 0) return 0
-  const latest = lastByKey(articles, a => a.id)
+  const latest = latestById(articles)
   const { rowCount } = await q.query(UPSERT, [JSON.stringify(latest.map(articleJson))])
   // A new version's coin list replaces the old one whole (a coin may have been dropped).
   await q.query('delete from article_coins where article_id = any($1::text[])', [latest.map(a => a.id)])
@@ -83,7 +91,10 @@ export async function upsertArticles(q: Queryable, articles: readonly ArticleV1[
 /** Inserts the articles that are missing (with their coins); leaves existing ones untouched. */
 export async function ensureArticles(q: Queryable, articles: readonly ArticleV1[]): Promise<void> {
   if (articles.length === 0) return
-  const latest = lastByKey(articles, a => a.id)
-  await q.query(ENSURE, [JSON.stringify(latest.map(articleJson))])
-  await q.query(`${COINS} on conflict do nothing`, [JSON.stringify(coinsJson(latest))])
+  const latest = latestById(articles)
+  const { rows } = await q.query<{ id: string }>(ENSURE, [JSON.stringify(latest.map(articleJson))])
+  // Coins only for the articles inserted here: a stored article keeps the coin list ingest gave it.
+  const inserted = new Set(rows.map(r => r.id))
+  const coins = coinsJson(latest.filter(a => inserted.has(a.id)))
+  if (coins.length > 0) await q.query(`${COINS} on conflict do nothing`, [JSON.stringify(coins)])
 }

@@ -41,10 +41,17 @@ export class AlertList {
     this.element.append(...fresh.map(alert => this.#row(alert, false)))
   }
 
+  /** Adds a live alert where the API's order (newest event first) puts it, so a reload agrees. */
   add(alert: Alert): void {
     if (this.#alerts.some(a => a.id === alert.id)) return
-    this.#alerts.unshift(alert)
-    this.element.prepend(this.#row(alert, true))
+    const index = this.#alerts.findIndex(a => a.eventTs < alert.eventTs)
+    const at = index < 0 ? this.#alerts.length : index
+    if (at >= this.#max) return
+    this.#alerts.splice(at, 0, alert)
+    const row = this.#row(alert, true)
+    const next = this.element.children[at]
+    if (next === undefined) this.element.append(row)
+    else this.element.insertBefore(row, next)
     while (this.#alerts.length > this.#max) {
       this.#alerts.pop()
       this.element.lastElementChild?.remove()

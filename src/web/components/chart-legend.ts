@@ -21,6 +21,7 @@ export class ChartLegend {
   readonly #title = h('span', { class: 'legend-title' })
   readonly #ohlc = h('span', { class: 'legend-ohlc' })
   readonly #values = h('div', { class: 'legend-values' })
+  #labels = ''
 
   constructor() {
     this.element = h(
@@ -52,6 +53,17 @@ export class ChartLegend {
       `O ${formatPrice(bar.open)}  H ${formatPrice(bar.high)}  L ${formatPrice(bar.low)}  C ${formatPrice(bar.close)}` +
         `${change === undefined ? '' : `  ${formatPercent(change)}`}  Vol ${formatCompact(bar.volume)}`
     )
+    // Live ticks change the numbers, rarely the overlays: rewrite the numbers in place when the
+    // labels are the same, rather than rebuilding the elements every frame.
+    const labels = values.map(v => `${v.label} ${v.color}`).join('|')
+    if (labels === this.#labels) {
+      values.forEach((v, i) => {
+        const b = this.#values.children[i]?.querySelector('b')
+        if (b) setText(b, v.value === undefined ? '—' : formatPrice(v.value))
+      })
+      return
+    }
+    this.#labels = labels
     this.#values.replaceChildren(
       ...values.map(v =>
         h(

@@ -35,6 +35,11 @@ export class Quote {
     )
   }
 
+  /** The last trade's price: it moves before the next ticker says so. */
+  setTrade(price: string): void {
+    this.#setPrice(Number(price), formatDecimal(price))
+  }
+
   /** The price from candles, when there is no ticker for the moment shown. */
   setClose(close: number, label: string): void {
     this.#setPrice(close, formatPrice(close))

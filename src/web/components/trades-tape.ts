@@ -13,6 +13,7 @@ export class TradesTape {
   readonly #body: HTMLOListElement
   readonly #max: number
   #trades: Trade[] = []
+  #lastHighlight = 0
 
   constructor(max: number) {
     this.#max = max
@@ -50,7 +51,11 @@ export class TradesTape {
     if (newest !== undefined && fresh.some(t => newestFirst(t, newest) > 0))
       return this.set([...this.#trades, ...fresh])
     this.#trades = [...fresh, ...this.#trades].slice(0, this.#max)
-    this.#body.prepend(...fresh.slice(0, this.#max).map(trade => this.#row(trade, true)))
+    // Highlight new rows while they can be read; a fast stream would keep the whole tape animating.
+    const now = performance.now()
+    const highlight = now - this.#lastHighlight > 250
+    if (highlight) this.#lastHighlight = now
+    this.#body.prepend(...fresh.slice(0, this.#max).map(trade => this.#row(trade, highlight)))
     while (this.#body.children.length > this.#max) this.#body.lastElementChild?.remove()
   }
 
@@ -65,6 +70,7 @@ export class TradesTape {
   }
 }
 
+/** RFC 3339 UTC times of one precision sort as text; ids break ties (trades of one microsecond). */
 function newestFirst(a: Trade, b: Trade): number {
-  return b.ts.localeCompare(a.ts) || b.tradeId - a.tradeId
+  return a.ts === b.ts ? b.tradeId - a.tradeId : a.ts < b.ts ? 1 : -1
 }

@@ -43,13 +43,14 @@ export function formatPercent(value: number): string {
 export function formatCompact(value: number): string {
   if (!Number.isFinite(value)) return '—'
   const abs = Math.abs(value)
-  const units: [number, string][] = [
-    [1e9, 'B'],
-    [1e6, 'M'],
-    [1e3, 'K']
+  // Thousands stay whole up to 9 999 ("1 234"), then K, M, B with one decimal below 100 of a unit.
+  const units: [number, number, string][] = [
+    [1e9, 1e9, 'B'],
+    [1e6, 1e6, 'M'],
+    [1e4, 1e3, 'K']
   ]
-  for (const [size, unit] of units)
-    if (abs >= size * 10) return `${(value / size).toFixed(abs >= size * 100 ? 0 : 1)}\u2009${unit}`
+  for (const [from, size, unit] of units)
+    if (abs >= from) return `${(value / size).toFixed(abs >= size * 100 ? 0 : 1)}\u2009${unit}`
   if (Number.isInteger(value) || abs >= 100) return group(value.toFixed(0))
   return value.toFixed(abs >= 1 ? 2 : 4)
 }

@@ -10,7 +10,8 @@ import { InlineError, retrying } from '../components/retrying.ts'
 import { SentimentChart } from '../components/sentiment-chart.ts'
 import { type Feed, snapshotTo } from '../data/feed.ts'
 import { getJson } from '../data/rest.ts'
-import type { Article, ArticleScore, SentimentPoint } from '../data/types.ts'
+import { RecentScores } from '../data/recent-scores.ts'
+import type { Article, SentimentPoint } from '../data/types.ts'
 import { h, setText } from '../lib/dom.ts'
 import { View } from './view.ts'
 
@@ -41,6 +42,7 @@ export class NewsView extends View {
   readonly #chartTitle = h('h2', { class: 'panel-title' })
   readonly #indexValue = h('div', { class: 'sentiment-value' }, '—')
   readonly #chartError = new InlineError()
+  readonly #scores = new RecentScores()
   #chart: SentimentChart | undefined
   #cursor: string | null = null
 
@@ -113,13 +115,12 @@ export class NewsView extends View {
     setText(this.#chartTitle, `Sentiment index · ${indexCoin === '*' ? 'whole market' : indexCoin}`)
     this.#query.value = filter.q ?? ''
     this.listen(feed, 'articles', event => {
-      const article = event.data as Article
+      const article = this.#scores.apply(event.data as Article)
       if (matches(article, filter)) this.#list.add(article)
     })
     this.listen(feed, 'sentiment', event => {
-      const score = event.data as Partial<ArticleScore>
-      if (typeof score.articleId === 'string' && typeof score.label === 'string')
-        this.#list.score(score.articleId, { score: score.score ?? 0, label: score.label })
+      const score = this.#scores.record(event)
+      if (score !== undefined) this.#list.score(score.articleId, score)
     })
     this.listen(feed, `sentiment:${indexCoin}`, event => {
       if (event.interval !== '1h') return

@@ -10,17 +10,9 @@ import { ArticleList } from '../components/article-list.ts'
 import { InlineError, retrying } from '../components/retrying.ts'
 import { SymbolTile } from '../components/symbol-tile.ts'
 import { type Feed, snapshotTo } from '../data/feed.ts'
+import { RecentScores } from '../data/recent-scores.ts'
 import { getJson } from '../data/rest.ts'
-import type {
-  Alert,
-  Article,
-  ArticleScore,
-  Candle,
-  CandlesPage,
-  LiveEvent,
-  SymbolEntry,
-  Ticker
-} from '../data/types.ts'
+import type { Alert, Article, Candle, CandlesPage, LiveEvent, SymbolEntry, Ticker } from '../data/types.ts'
 import { h } from '../lib/dom.ts'
 import { View } from './view.ts'
 
@@ -33,6 +25,7 @@ export class OverviewView extends View {
   readonly #newsError = new InlineError()
   readonly #alerts = new AlertList(8, 'No alerts')
   readonly #alertsError = new InlineError()
+  readonly #scores = new RecentScores()
   #byTile = new Map<string, SymbolTile>()
   /** Symbols heard live but unknown to the API after a re-read (another deployment's, say). */
   readonly #foreign = new Set<string>()
@@ -81,11 +74,10 @@ export class OverviewView extends View {
   }
 
   protected async load(feed: Feed, signal: AbortSignal): Promise<void> {
-    this.listen(feed, 'articles', event => this.#news.add(event.data as Article))
+    this.listen(feed, 'articles', event => this.#news.add(this.#scores.apply(event.data as Article)))
     this.listen(feed, 'sentiment', event => {
-      const score = event.data as Partial<ArticleScore>
-      if (typeof score.articleId === 'string' && typeof score.label === 'string')
-        this.#news.score(score.articleId, score as ArticleScore)
+      const score = this.#scores.record(event)
+      if (score !== undefined) this.#news.score(score.articleId, score)
     })
     this.listen(feed, 'alerts', event => this.#alerts.add(event.data as Alert))
     this.listen(feed, 'tickers', event => this.#onTicker(event))

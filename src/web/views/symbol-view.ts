@@ -18,16 +18,9 @@ import { Quote } from '../components/quote.ts'
 import { InlineError, retrying } from '../components/retrying.ts'
 import { TradesTape } from '../components/trades-tape.ts'
 import { type Feed, snapshotTo } from '../data/feed.ts'
+import { RecentScores } from '../data/recent-scores.ts'
 import { getJson } from '../data/rest.ts'
-import type {
-  Article,
-  ArticleScore,
-  Candle,
-  CandlesPage,
-  IndicatorUpdate,
-  Ticker,
-  Trade
-} from '../data/types.ts'
+import type { Article, Candle, CandlesPage, IndicatorUpdate, Ticker, Trade } from '../data/types.ts'
 import { h } from '../lib/dom.ts'
 import { formatMoment } from '../lib/format.ts'
 import { type Interval, isInterval, toChartTime, toIso } from '../lib/time.ts'
@@ -54,6 +47,7 @@ export class SymbolView extends View {
   readonly #tapeError = new InlineError()
   readonly #quote: Quote
   readonly #news = new ArticleList({ max: 6, compact: true, empty: 'No news about this coin yet' })
+  readonly #scores = new RecentScores()
   #chart: PriceChart | undefined
   #markers: NewsMarkers | undefined
   #overlays: Set<OverlayName> = storedOverlays()
@@ -112,11 +106,18 @@ export class SymbolView extends View {
   }
 
   override mount(): void {
+    // Reads go out first; the chart is built while they travel (it takes a frame or two).
+    super.mount()
     const chart = new PriceChart(this.#host)
     this.#chart = chart
     this.#markers = new NewsMarkers(chart.candleSeries, this.#markerColors())
     chart.setOverlays(this.#overlays)
     chart.onNeedOlder(() => void this.#loadOlder())
+    // What the view shows, on the element: for people inspecting the page and for the tests.
+    chart.onVisibleTimes((from, to) => {
+      this.#host.dataset.visibleFrom = toIso(from * 1000)
+      this.#host.dataset.visibleTo = toIso(to * 1000)
+    })
     chart.onCrosshair(param => {
       const time = typeof param.time === 'number' ? param.time : undefined
       this.#hovered = time
@@ -126,7 +127,6 @@ export class SymbolView extends View {
       if (articles.length === 0 || param.point === undefined) this.#card.hide()
       else this.#card.show(articles, param.point.x, this.#host.clientWidth)
     })
-    super.mount()
   }
 
   override dispose(): void {
@@ -145,9 +145,6 @@ export class SymbolView extends View {
   }
 
   protected async load(feed: Feed, signal: AbortSignal): Promise<void> {
-    const chart = this.#chart
-    const markers = this.#markers
-    if (chart === undefined || markers === undefined) return
     const param = this.context.route().params.get('interval')
     this.#interval = isInterval(param) ? param : '1m'
     this.#olderState = 'idle'
@@ -155,7 +152,7 @@ export class SymbolView extends View {
     const interval = this.#interval
     this.#host.dataset.interval = interval
     this.#legend.setTitle(`${symbol} · ${interval}`)
-    this.#listenAll(feed, chart, markers)
+    this.#listenAll(feed)
     const history = Math.max(
       1,
       Number(this.context.route().params.get('history') ?? DEFAULT_HISTORY) || DEFAULT_HISTORY
@@ -178,7 +175,9 @@ export class SymbolView extends View {
       this.#chartError,
       signal
     )
-    if (page === undefined) return
+    const chart = this.#chart
+    const markers = this.#markers
+    if (page === undefined || chart === undefined || markers === undefined) return
     chart.setHistory(page.candles.map(toBar), indicatorsOf(page))
     this.#afterBarsChanged()
     this.#markFirstDraw(page.candles.length)
@@ -206,32 +205,41 @@ export class SymbolView extends View {
     this.ready()
   }
 
-  #listenAll(feed: Feed, chart: PriceChart, markers: NewsMarkers): void {
+  /** Handlers run after the snapshot is drawn (View.ready), so the chart exists by then. */
+  #listenAll(feed: Feed): void {
     const { symbol, coin } = { symbol: this.#symbol, coin: this.#coin }
     this.listen(feed, `candles:${symbol}:${this.#interval}`, event => {
+      const chart = this.#chart
+      if (chart === undefined) return
       for (const candle of event.data as Candle[]) chart.updateBar(toBar(candle))
       this.#afterBarsChanged()
       if (feed.mode === 'replay') this.#showReplayClose(chart)
     })
     this.listen(feed, `indicators:${symbol}:${this.#interval}`, event => {
       for (const item of event.data as IndicatorUpdate[])
-        chart.updateIndicators(toChartTime(item.bucket), item.values)
+        this.#chart?.updateIndicators(toChartTime(item.bucket), item.values)
       this.#queueLegend()
     })
-    this.listen(feed, `trades:${symbol}`, event => this.#tape.add(event.data as Trade[]))
+    this.listen(feed, `trades:${symbol}`, event => {
+      const trades = event.data as Trade[]
+      this.#tape.add(trades)
+      const newest = this.#tape.trades[0]
+      if (feed.mode === 'live' && newest !== undefined && trades.includes(newest))
+        this.#quote.setTrade(newest.price)
+    })
     this.listen(feed, `tickers:${symbol}`, event => this.#quote.setTicker(event.data as Ticker))
     this.listen(feed, 'articles', event => {
-      const article = event.data as Article
+      const article = this.#scores.apply(event.data as Article)
       if (!article.coins.some(c => c.code === coin)) return
-      markers.add([article])
-      markers.redraw()
+      this.#markers?.add([article])
+      this.#markers?.redraw()
       this.#news.add(article)
     })
     this.listen(feed, 'sentiment', event => {
-      const score = event.data as Partial<ArticleScore>
-      if (typeof score.articleId !== 'string' || typeof score.label !== 'string') return
-      if (markers.score(score.articleId, { score: score.score ?? 0, label: score.label })) markers.redraw()
-      this.#news.score(score.articleId, { score: score.score ?? 0, label: score.label })
+      const score = this.#scores.record(event)
+      if (score === undefined) return
+      if (this.#markers?.score(score.articleId, score) === true) this.#markers.redraw()
+      this.#news.score(score.articleId, score)
     })
   }
 

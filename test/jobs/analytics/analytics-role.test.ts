@@ -164,16 +164,27 @@ test('two analytics instances joining and leaving one group give exactly the res
 
   const alertsOfOne = await collectAlerts(alertsOne)
   const alertsOfTwo = await collectAlerts(alertsTwo)
-  assert.deepEqual([...alertsOfTwo.keys()].sort(), [...alertsOfOne.keys()].sort(), 'the same alerts')
-  for (const [id, alert] of alertsOfOne) assert.deepEqual(alertsOfTwo.get(id), alert, id)
-  const kinds = [...alertsOfOne.values()].map(x => `${x.kind} ${x.symbol}`)
-  for (const expected of [
-    'price_move SOL/USD',
-    'volume_spike ETH/USD',
-    'spread_widening BTC/USD',
-    'sentiment_swing BTC'
-  ]) {
-    assert.ok(kinds.includes(expected), `${expected} fired (got ${kinds.join(', ')})`)
+  // Market alerts are evaluated per symbol in event time: identical. News comes through every
+  // partition in no fixed order, so a sentiment swing may be seen with fewer articles first: same
+  // kind of alert, content not guaranteed (docs/jobs.md).
+  const market = (alerts: typeof alertsOfOne) =>
+    new Map([...alerts].filter(([, a]) => a.kind !== 'sentiment_swing'))
+  assert.deepEqual(
+    [...market(alertsOfTwo).keys()].sort(),
+    [...market(alertsOfOne).keys()].sort(),
+    'the same alerts'
+  )
+  for (const [id, alert] of market(alertsOfOne)) assert.deepEqual(alertsOfTwo.get(id), alert, id)
+  for (const alerts of [alertsOfOne, alertsOfTwo]) {
+    const kinds = [...alerts.values()].map(x => `${x.kind} ${x.symbol}`)
+    for (const expected of [
+      'price_move SOL/USD',
+      'volume_spike ETH/USD',
+      'spread_widening BTC/USD',
+      'sentiment_swing BTC'
+    ]) {
+      assert.ok(kinds.includes(expected), `${expected} fired (got ${kinds.join(', ')})`)
+    }
   }
 
   // Candles equal the independent computation over the trades a candle builder must count.
