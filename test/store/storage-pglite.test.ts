@@ -5,6 +5,7 @@ import { migrate } from '../../src/store/migrator.ts'
 import { PgliteDatabase } from '../../src/store/pglite/pglite-database.ts'
 import { marketStorageContract } from './contracts/market-storage.ts'
 import { newsStorageContract } from './contracts/news-storage.ts'
+import { writersContract } from './contracts/writers.ts'
 
 let db: PgliteDatabase | undefined
 before(async () => {
@@ -19,3 +20,4 @@ const current = (): PgliteDatabase => {
 }
 marketStorageContract('pglite', current)
 newsStorageContract('pglite', current)
+writersContract('pglite', current)

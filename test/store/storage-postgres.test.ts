@@ -5,6 +5,7 @@ import type { Database } from '../../src/store/database.ts'
 import { type TestDatabase, createTestDatabase } from '../helpers/db.ts'
 import { marketStorageContract } from './contracts/market-storage.ts'
 import { newsStorageContract } from './contracts/news-storage.ts'
+import { writersContract } from './contracts/writers.ts'
 
 let database: TestDatabase | undefined
 before(async () => {
@@ -18,3 +19,4 @@ const current = (): Database => {
 }
 marketStorageContract('postgres', current)
 newsStorageContract('postgres', current)
+writersContract('postgres', current)
