@@ -5,44 +5,22 @@
  * the banner with the way out.
  */
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { type BrowserContext, chromium } from 'playwright-core'
 import { type AllProcess, startAll } from '../helpers/all-process.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { type Browser, ensureDashboardBuilt, openBrowser, screenshot } from '../helpers/web.ts'
 
-const root = resolve(import.meta.dirname, '../..')
-const screenshots = join(root, 'artifacts', 'screenshots')
 const home = await mkdtemp(join(tmpdir(), 'cv-embedded-web-'))
 const processes: AllProcess[] = []
-let browser: BrowserContext | undefined
+let browser: Browser | undefined
 
 before(async () => {
-  const build = spawnSync(process.execPath, [join(root, 'scripts/build-web.ts'), '--if-stale'], {
-    cwd: root,
-    encoding: 'utf8'
-  })
-  assert.equal(build.status, 0, `dashboard build failed:\n${build.stdout}\n${build.stderr}`)
-  mkdirSync(screenshots, { recursive: true })
-  browser = await chromium.launchPersistentContext(join(home, 'chromium'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync'
-    ],
-    viewport: { width: 1400, height: 900 }
-  })
+  ensureDashboardBuilt()
+  browser = await openBrowser()
 })
 
 after(async () => {
@@ -51,7 +29,7 @@ after(async () => {
   await rm(home, { recursive: true, force: true })
 })
 
-function currentBrowser(): BrowserContext {
+function currentBrowser(): Browser {
   if (browser === undefined) throw new Error('browser not started')
   return browser
 }
@@ -59,7 +37,7 @@ function currentBrowser(): BrowserContext {
 test('the embedded dashboard shows the replayed market and updates live without a reload', async () => {
   const app = await startAll(join(home, 'replay'), ['--replay'], { cwd: home })
   processes.push(app)
-  const page = await currentBrowser().newPage()
+  const page = await currentBrowser().page({ scheme: 'light' })
   try {
     await page.goto(`${app.url}/#/symbol/BTC%2FUSD`)
     const tape = page.getByTestId('trades-tape')
@@ -70,7 +48,7 @@ test('the embedded dashboard shows the replayed market and updates live without 
     await waitFor('the quote', async () => (await quote.textContent()) !== '—', 30_000, 250)
     assert.equal(await page.getByTestId('replay-badge').isVisible(), true, 'replayed data is marked as such')
     assert.equal(await page.getByTestId('source-notice').isVisible(), false)
-    await page.screenshot({ path: join(screenshots, 'embedded-replay.png') })
+    await screenshot(page, 'embedded-replay')
   } finally {
     await page.close()
   }
@@ -98,7 +76,7 @@ test('offline, the terminal says once that Kraken is unreachable and the dashboa
     }
   })
   processes.push(app)
-  const page = await currentBrowser().newPage()
+  const page = await currentBrowser().page({ scheme: 'light' })
   try {
     await page.goto(`${app.url}/`)
     const notice = page.getByTestId('source-notice')
@@ -108,7 +86,7 @@ test('offline, the terminal says once that Kraken is unreachable and the dashboa
       /Kraken is unreachable \(.*ECONNREFUSED.*\).*npm start -- --replay/
     )
     assert.equal(await page.getByTestId('replay-badge').isVisible(), false)
-    await page.screenshot({ path: join(screenshots, 'embedded-offline.png') })
+    await screenshot(page, 'embedded-offline')
   } finally {
     await page.close()
   }
