@@ -14,6 +14,7 @@ import { apiRole } from '../api/api-role.ts'
 import { TopicNames } from '../bus/topics.ts'
 import { analyticsRole } from '../jobs/analytics/analytics-role.ts'
 import { ingestRole } from '../jobs/ingest/ingest-role.ts'
+import { assertPortFree } from '../ops/port-in-use.ts'
 import { lockInstance } from '../runtime/instance-lock.ts'
 import { describeMode, ownsDataDir, resolveMode } from '../runtime/mode.ts'
 import { runRoles } from '../runtime/run-roles.ts'
@@ -71,6 +72,12 @@ export function createAllCommand(): Command {
       if (!wantsJsonLogs(config, verbose(context.flags)))
         t.line('info', `full logs: ${shortPath(logFilePath(config))} (--verbose shows them here)`)
       const lock = ownsDataDir(mode) ? await lockInstance(config.dataDir) : undefined
+      await assertPortFree({ host: config.api.host, port: config.api.port, variable: 'API_PORT' }).catch(
+        async (error: unknown) => {
+          await lock?.release()
+          throw error
+        }
+      )
       const narrative = new Narrative(t, { replay, krakenUrl: config.kraken.wsUrl })
       let status: StatusLoop | undefined
       const onEvent = (event: RuntimeEvent): void => {

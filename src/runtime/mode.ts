@@ -17,6 +17,7 @@ import type { LiveEvents } from '../live/live-events.ts'
 import { MemoryLiveEvents } from '../live/memory-live-events.ts'
 import { RedisLiveEvents } from '../live/redis-live-events.ts'
 import type { Logger } from '../log/logger.ts'
+import { redactUrl } from '../store/open-database.ts'
 
 export interface Mode {
   readonly bus: 'kafka' | 'embedded'
@@ -78,14 +79,4 @@ export function locations(
 
 export function createLiveEvents(mode: Mode, config: Pick<Config, 'redis'>, log: Logger): LiveEvents {
   return mode.live === 'redis' ? new RedisLiveEvents(config.redis.url, log) : new MemoryLiveEvents()
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '****'
-    return parsed.toString()
-  } catch {
-    return url
-  }
 }

@@ -14,7 +14,8 @@ import { PgliteDatabase } from './pglite/pglite-database.ts'
 import { PostgresDatabase } from './postgres/postgres-database.ts'
 import { type TimescaleReport, applyTimescaleLayer } from './timescale/timescale-layer.ts'
 
-function redact(url: string): string {
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url)
     if (parsed.password) parsed.password = '****'
@@ -37,7 +38,7 @@ export async function waitForDatabase(
       if (!isCryptoVizError(error, ErrorCodes.DB_UNAVAILABLE) || Date.now() > deadline) {
         throw new CryptoVizError(
           ErrorCodes.DB_UNAVAILABLE,
-          `database at ${redact(options.url)} not usable after ${attempt} attempt(s): ${describeError(error)}. ` +
+          `database at ${redactUrl(options.url)} not usable after ${attempt} attempt(s): ${describeError(error)}. ` +
             'Is PostgreSQL running? Start it with scripts/infra.sh start postgres (or docker compose up -d timescaledb), ' +
             'and check DATABASE_URL.',
           { cause: error, retryable: true }
@@ -71,7 +72,7 @@ export async function openDatabase(
       : await PgliteDatabase.open(options.embeddedDir)
   try {
     if (db.kind === 'postgres') {
-      log.info({ url: redact(config.database.url) }, 'waiting for the database')
+      log.info({ url: redactUrl(config.database.url) }, 'waiting for the database')
       await waitForDatabase(db, { url: config.database.url, timeoutMs: config.kafka.readyTimeoutMs, log })
     }
     if (options.migrate === false) {

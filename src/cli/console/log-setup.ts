@@ -29,7 +29,8 @@ const coveredByNarrative = (entry: LogEntry): boolean =>
   entry.code === 'CV_ERR_FEED_FETCH' ||
   entry.code === 'CV_ERR_FEED_PARSE' ||
   (entry.component === 'kraken-ws' && typeof entry.msg === 'string' && entry.msg.includes('reconnecting')) ||
-  (typeof entry.msg === 'string' && entry.msg.startsWith('REPLAY MODE'))
+  (typeof entry.msg === 'string' &&
+    (entry.msg.startsWith('REPLAY MODE') || entry.msg.startsWith('a role failed to start')))
 
 function rotate(path: string): void {
   try {
@@ -44,7 +45,7 @@ export function consoleLogger(config: Config, terminal: Terminal): Logger {
   mkdirSync(join(config.dataDir, 'logs'), { recursive: true })
   rotate(path)
   const file = pino.destination({ dest: path, sync: false, mkdir: true })
-  const level = config.log.level === 'silent' ? 'info' : config.log.level
+  const level = config.log.level
   return pino(
     { name: 'crypto-viz', level, base: { pid: process.pid } },
     pino.multistream([
