@@ -19,7 +19,10 @@ const DISCONNECTED_DOWN_AFTER_MS = 30_000
 type SourceMode = 'live' | 'replay'
 
 export function krakenConnection(s: KrakenWsStatus): SourceStatus {
-  if (s.connected) return { state: 'connected', detail: `${s.subscribed} streams live` }
+  if (s.connected)
+    return s.subscribed > 0
+      ? { state: 'connected', detail: `${s.subscribed} streams live` }
+      : { state: 'connecting', detail: 'connected, subscribing' }
   if (s.failedAttempts > 0 && looksUnreachable(s.lastError))
     return { state: 'unreachable', detail: s.lastError ?? 'no connection' }
   if (s.connections === 0) return { state: 'connecting', detail: s.lastError ?? 'first connection' }

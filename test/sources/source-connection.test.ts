@@ -90,6 +90,11 @@ const ws = (over: Partial<KrakenWsStatus>): KrakenWsStatus => ({
 test('a connection that worked and dropped is "reconnecting", not unreachable; before any attempt it is "connecting"', () => {
   assert.equal(krakenConnection(ws({})).state, 'connecting')
   assert.equal(
+    krakenConnection(ws({ connected: true, connections: 1 })).state,
+    'connecting',
+    'until a stream is live'
+  )
+  assert.equal(
     krakenConnection(ws({ connections: 3, lastError: 'closed with code 1006' })).state,
     'reconnecting'
   )
