@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
       throw error
     return command.onInvalidConfig({ error, flags: values, out: line => process.stdout.write(`${line}\n`) })
   }
-  const log = createLogger(config).child({ command: command.name })
+  const log = (command.createLog?.(config, values) ?? createLogger(config)).child({ command: command.name })
   const controller = new AbortController()
   const stop = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {

@@ -20,6 +20,8 @@ export interface Command {
   summary: string
   usage?: string
   options?: ParseArgsConfig['options']
+  /** The command's own logger (default: JSON on stderr); `all` sends logs to a file and the terminal. */
+  createLog?(config: Config, flags: CommandContext['flags']): Logger
   /** Resolves with the process exit code. */
   run(context: CommandContext): Promise<number>
   /**

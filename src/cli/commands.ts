@@ -1,4 +1,5 @@
 /** Every CLI command, in the order `crypto-viz help` lists them. */
+import { allCommand } from './all-command.ts'
 import { analyticsCommand } from './analytics-command.ts'
 import { apiCommand } from './api-command.ts'
 import { backfillCommand } from './backfill-command.ts'
@@ -12,6 +13,7 @@ import { simCommand } from './sim-command.ts'
 import { topicsCommand } from './topics-command.ts'
 
 export const commands: readonly Command[] = [
+  allCommand,
   produceCommand,
   ingestCommand,
   analyticsCommand,

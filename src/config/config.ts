@@ -15,7 +15,11 @@ export type KrakenChannel = VariableValues['KRAKEN_CHANNELS'][number]
 export type ProducerSource = VariableValues['PRODUCER_SOURCES'][number]
 
 export interface Config {
-  readonly log: { readonly level: VariableValues['LOG_LEVEL'] }
+  readonly log: {
+    readonly level: VariableValues['LOG_LEVEL']
+    /** True when LOG_LEVEL was set explicitly: `all` then writes JSON logs on stderr, not its console view. */
+    readonly configured: boolean
+  }
   readonly dataDir: string
   readonly ops: {
     readonly host: string
@@ -192,7 +196,7 @@ function deepFreeze<T>(value: T): T {
 export function configFromEnv(env: Env): Config {
   const { values: v, set } = readVariables(env)
   return deepFreeze({
-    log: { level: v.LOG_LEVEL },
+    log: { level: v.LOG_LEVEL, configured: set.has('LOG_LEVEL') },
     dataDir: resolve(v.DATA_DIR),
     ops: { host: v.OPS_HOST, port: v.OPS_PORT, lagPollIntervalMs: v.LAG_POLL_INTERVAL_MS },
     bus: { kind: v.BUS, embeddedRetentionBytes: v.EMBEDDED_BUS_RETENTION_MB * 1024 * 1024 },

@@ -35,7 +35,7 @@ export const variables = {
   LOG_LEVEL: variable(
     oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'),
     'info',
-    'Structured (JSON) log level.'
+    'Structured (JSON) log level. Setting it makes `npm start` write the JSON logs on stderr instead of its console view (which keeps them in DATA_DIR/logs/crypto-viz.log).'
   ),
   DATA_DIR: variable(
     text(),
@@ -102,7 +102,7 @@ export const variables = {
   DATABASE_URL: variable(
     url(['postgres:', 'postgresql:']),
     'postgres://cryptoviz:cryptoviz@127.0.0.1:5432/cryptoviz',
-    'PostgreSQL/TimescaleDB connection URL.'
+    'PostgreSQL/TimescaleDB connection URL. `npm start` uses it only when set; otherwise the embedded PGlite in DATA_DIR/embedded/pg (commands of a single role always use it).'
   ),
   DATABASE_POOL_SIZE: variable(integer(1, 200), '10', 'Connections in the database pool of each process.'),
   TIMESCALE: variable(
@@ -128,7 +128,7 @@ export const variables = {
   REDIS_URL: variable(
     url(['redis:', 'rediss:']),
     'redis://127.0.0.1:6379',
-    'Redis URL for the API cache and the live-events fan-out.'
+    'Redis URL for the API cache and the live-events fan-out. `npm start` uses it only when set; otherwise both stay in memory (commands of a single role always use it).'
   ),
 
   API_HOST: variable(text(), '127.0.0.1', 'Interface the HTTP API listens on (0.0.0.0 for every interface).'),
