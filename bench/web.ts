@@ -14,7 +14,7 @@
  * that other processes on a shared Redis cannot add traffic to the measurement. Flags:
  * --candles N, --seconds S, --rate R (updates per second), --runs N.
  */
-import { availableParallelism, cpus } from 'node:os'
+import { availableParallelism, cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { MemoryLiveEvents } from '../src/live/memory-live-events.ts'
 import { startTestApi } from '../test/helpers/api.ts'
@@ -86,7 +86,10 @@ async function firstRender(history: number): Promise<number> {
 try {
   process.stdout.write(
     `bench:web  os.availableParallelism() = ${availableParallelism()}, ${cpus()[0]?.model ?? 'cpu'}, ` +
-      `Node ${process.version}, Chromium ${version} (headless), ${CANDLES.toLocaleString('en')} candles\n\n`
+      `Node ${process.version}, Chromium ${version} (headless), ${CANDLES.toLocaleString('en')} candles, ` +
+      `load average ${loadavg()
+        .map(l => l.toFixed(1))
+        .join(' ')}\n\n`
   )
   const cold = await firstRender(500)
   const warm: number[] = []
@@ -190,6 +193,11 @@ try {
   process.stdout.write(
     `frame time, ${RATE} updates/s (a trade and the forming candle each), ${CANDLES.toLocaleString('en')} candles loaded: ` +
       `${summary(frames)}; ${tick} updates sent, ${String(delivered)} tape rows shown\n`
+  )
+  process.stdout.write(
+    `load average at the end: ${loadavg()
+      .map(l => l.toFixed(1))
+      .join(' ')}\n`
   )
   await page.close()
 } finally {
