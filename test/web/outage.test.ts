@@ -43,7 +43,7 @@ after(async () => {
 
 const pillState = `document.querySelector('[data-testid="connection"]').dataset.state`
 
-test('an API outage is shown (connection state, banner, inline retry) and the page recovers by itself with what was stored meanwhile', async () => {
+test('an API outage is shown (connection state, banner, inline retry) and the page recovers by itself: what was stored meanwhile is read back and the stream resubscribed', async () => {
   const page = await browser.page()
   await page.goto(`http://127.0.0.1:${proxy.port}/#/`)
   const price = page.locator(`.tile[data-symbol="${symbol}"]`).getByTestId('tile-price')
@@ -81,6 +81,9 @@ test('an API outage is shown (connection state, banner, inline retry) and the pa
     async () => (await price.textContent({ timeout: 1_000 }).catch(() => null)) ?? '',
     '2.50'
   )
+  // The stream was resubscribed: a ticker stored now reaches the tile without any reload.
+  await stack.pipeline.tickers([{ symbol, last: '2.7500', exchangeTs: new Date().toISOString() }])
+  await waitForValue('the live tile price', async () => (await price.textContent()) ?? '', '2.75', 10_000)
   await screenshot(page, 'outage-recovered-desktop-dark')
   await page.close()
 })
