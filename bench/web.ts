@@ -14,7 +14,7 @@
  * that other processes on a shared Redis cannot add traffic to the measurement. Flags:
  * --candles N, --seconds S, --rate R (updates per second), --runs N.
  */
-import { availableParallelism, cpus } from 'node:os'
+import { availableParallelism, cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { MemoryLiveEvents } from '../src/live/memory-live-events.ts'
 import { startTestApi } from '../test/helpers/api.ts'
@@ -86,7 +86,10 @@ async function firstRender(history: number): Promise<number> {
 try {
   process.stdout.write(
     `bench:web  os.availableParallelism() = ${availableParallelism()}, ${cpus()[0]?.model ?? 'cpu'}, ` +
-      `Node ${process.version}, Chromium ${version} (headless), ${CANDLES.toLocaleString('en')} candles\n\n`
+      `Node ${process.version}, Chromium ${version} (headless), ${CANDLES.toLocaleString('en')} candles, ` +
+      `load average ${loadavg()
+        .map(l => l.toFixed(1))
+        .join(' ')}\n\n`
   )
   const cold = await firstRender(500)
   const warm: number[] = []
@@ -129,9 +132,34 @@ try {
   const summary = (sorted: number[]): string =>
     `${sorted.length} frames, p50 ${ms(percentile(sorted, 50))}, p95 ${ms(percentile(sorted, 95))}, ` +
     `p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1) ?? NaN)}, ${sorted.filter(d => d > 1000 / 30).length} over 33 ms`
-  const idle = await measureFrames(Math.min(5, SECONDS))
+  // Main-thread time (tasks, script, layout, style) from the renderer's own counters: what the page
+  // costs, less sensitive than frame times to other processes taking the CPU.
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Performance.enable')
+  const counters = async (): Promise<Map<string, number>> =>
+    new Map(
+      (
+        (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }
+      ).metrics.map(m => [m.name, m.value])
+    )
+  const busy = async <T>(work: () => Promise<T>): Promise<{ result: T; text: string }> => {
+    const before = await counters()
+    const started = performance.now()
+    const result = await work()
+    const after = await counters()
+    const seconds = (performance.now() - started) / 1000
+    const share = (name: string): string =>
+      `${((((after.get(name) ?? 0) - (before.get(name) ?? 0)) / seconds) * 100).toFixed(1)} %`
+    return {
+      result,
+      text:
+        `main thread busy ${share('TaskDuration')} of the time (script ${share('ScriptDuration')}, ` +
+        `layout ${share('LayoutDuration')}, style ${share('RecalcStyleDuration')})`
+    }
+  }
+  const idle = await busy(() => measureFrames(Math.min(5, SECONDS)))
   process.stdout.write(
-    `frame time with no updates (baseline), ${CANDLES.toLocaleString('en')} candles loaded: ${summary(idle)}\n`
+    `frame time with no updates (baseline), ${CANDLES.toLocaleString('en')} candles loaded: ${summary(idle.result)}; ${idle.text}\n`
   )
   let tick = 0
   let close = 50_000
@@ -184,12 +212,18 @@ try {
     ])
   }, 1000 / RATE)
   await page.waitForTimeout(1_000)
-  const frames = await measureFrames(SECONDS)
+  const measured = await busy(() => measureFrames(SECONDS))
+  const frames = measured.result
   clearInterval(timer)
   const delivered = await page.evaluate(`document.querySelectorAll('[data-testid="trades-tape"] li').length`)
   process.stdout.write(
     `frame time, ${RATE} updates/s (a trade and the forming candle each), ${CANDLES.toLocaleString('en')} candles loaded: ` +
-      `${summary(frames)}; ${tick} updates sent, ${String(delivered)} tape rows shown\n`
+      `${summary(frames)}; ${measured.text}; ${tick} updates sent, ${String(delivered)} tape rows shown\n`
+  )
+  process.stdout.write(
+    `load average at the end: ${loadavg()
+      .map(l => l.toFixed(1))
+      .join(' ')}\n`
   )
   await page.close()
 } finally {

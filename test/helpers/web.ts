@@ -1,7 +1,7 @@
 /**
  * The dashboard's test harness: the dashboard built (once, however many test files ask), the real
  * pipeline in-process (ingest and analytics over Kafka topics of their own, a fresh PostgreSQL
- * database, Redis for cache and live events) with the API serving the build, and Debian's Chromium
+ * database, Redis for live events) with the API serving the build, and Debian's Chromium
  * driven by playwright-core. Screenshots go to artifacts/screenshots/ for a person to look at.
  */
 import { spawnSync } from 'node:child_process'
@@ -42,7 +42,10 @@ export async function startStack(): Promise<Stack> {
   const pipeline = await startPipeline({ databaseUrl: database.url, analytics: true })
   const topics = new Set<string>(Object.values(pipeline.topics))
   const lag = createKafkaLagReader(testKafka, { topics: name => topics.has(name) })
-  const api = await startTestApi({ db: database.db, staticRoot: dashboardRoot, lag })
+  // The cache in this process's memory: cached answers in the shared Redis are keyed by group and
+  // query only (no deployment prefix), so two test APIs over different databases would serve each
+  // other's /api/symbols. Live events still go through Redis.
+  const api = await startTestApi({ db: database.db, cache: 'memory', staticRoot: dashboardRoot, lag })
   return {
     database,
     pipeline,
@@ -101,4 +104,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // Let streamed rows finish their highlight so the picture shows the resting state.
   await page.waitForTimeout(300)
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false })
+}
+
+/** Waits until `read()` returns `expected`; on timeout the error says what it returned last. */
+export async function waitForValue<T>(
+  what: string,
+  read: () => Promise<T>,
+  expected: T,
+  timeoutMs = 15_000
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let last: T | undefined
+  while (Date.now() < deadline) {
+    last = await read()
+    if (last === expected) return
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what} to be ${JSON.stringify(expected)}; last ${JSON.stringify(last)}`
+  )
 }

@@ -250,6 +250,14 @@ test('the replay slider shows the market as it was at the chosen moment, and pla
   await page.waitForFunction(`document.querySelector('.time-bar').dataset.mode === 'live'`)
   assert.doesNotMatch(page.url(), /at=/)
   await page.close()
+  const phone = await open(symbolHash(btc, `interval=1m&${range}`), {
+    width: 390,
+    height: 844,
+    scheme: 'light'
+  })
+  await phone.waitForFunction(chartBefore(at))
+  await screenshot(phone, 'replay-phone-light')
+  await phone.close()
 })
 
 test('a news article published during the test appears in the feed and gets its sentiment badge once scored', async () => {

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { type TcpProxy, startTcpProxy } from '../helpers/tcp-proxy.ts'
 import { seedMarkets } from '../helpers/market-seed.ts'
-import { type Browser, type Stack, openBrowser, screenshot, startStack } from '../helpers/web.ts'
+import {
+  type Browser,
+  type Stack,
+  openBrowser,
+  screenshot,
+  startStack,
+  waitForValue
+} from '../helpers/web.ts'
 
 const quote = `V${Math.random().toString(36).slice(2, 4).toUpperCase().replace(/\d/g, 'Z')}`
 const symbol = `XRP/${quote}`
@@ -36,7 +43,7 @@ after(async () => {
 
 const pillState = `document.querySelector('[data-testid="connection"]').dataset.state`
 
-test('an API outage is shown (connection state, banner, inline retry) and the page recovers by itself with what was stored meanwhile', async () => {
+test('an API outage is shown (connection state, banner, inline retry) and the page recovers by itself: what was stored meanwhile is read back and the stream resubscribed', async () => {
   const page = await browser.page()
   await page.goto(`http://127.0.0.1:${proxy.port}/#/`)
   const price = page.locator(`.tile[data-symbol="${symbol}"]`).getByTestId('tile-price')
@@ -69,11 +76,14 @@ test('an API outage is shown (connection state, banner, inline retry) and the pa
   await page.locator('.feed-panel .article').first().waitFor({ timeout: 30_000 })
   assert.ok(await inline.isHidden(), 'the inline error is gone once the articles are read')
   await page.getByRole('navigation').getByRole('link', { name: 'Markets' }).click()
-  await page.waitForFunction(
-    `document.querySelector('.tile[data-symbol="${symbol}"] [data-testid="tile-price"]')?.textContent === '2.50'`,
-    undefined,
-    { timeout: 15_000 }
+  await waitForValue(
+    'the tile price',
+    async () => (await price.textContent({ timeout: 1_000 }).catch(() => null)) ?? '',
+    '2.50'
   )
+  // The stream was resubscribed: a ticker stored now reaches the tile without any reload.
+  await stack.pipeline.tickers([{ symbol, last: '2.7500', exchangeTs: new Date().toISOString() }])
+  await waitForValue('the live tile price', async () => (await price.textContent()) ?? '', '2.75', 10_000)
   await screenshot(page, 'outage-recovered-desktop-dark')
   await page.close()
 })

@@ -39,6 +39,8 @@ const line = <T extends Value>(points: readonly T[]) =>
 /** Older bars are handed over (or requested) when fewer than this many are left of the view. */
 const EDGE_MARGIN = 40
 const LINE_GROUPS = ['sma', 'ema', 'bollinger'] as const
+const DEFAULT_BAR_SPACING = 6
+const MAX_BAR_SPACING = 16
 
 export class PriceChart {
   readonly chart: IChartApi
@@ -117,6 +119,12 @@ export class PriceChart {
     this.#window.reset()
     this.#fitPrecision()
     this.#drawAll()
+    // Few bars (a new market, a long interval) are drawn wider rather than lost in a corner.
+    const width = this.chart.timeScale().width()
+    if (width > 0 && bars.length > 0) {
+      const spacing = Math.min(MAX_BAR_SPACING, Math.max(DEFAULT_BAR_SPACING, width / (bars.length + 8)))
+      this.chart.timeScale().applyOptions({ barSpacing: spacing })
+    }
     this.chart.timeScale().scrollToRealTime()
   }
 
@@ -295,7 +303,9 @@ export class PriceChart {
         color: this.#colors.rsi,
         lineWidth: 1,
         priceLineVisible: false,
-        priceFormat: { type: 'price', precision: 1, minMove: 0.1 }
+        priceFormat: { type: 'price', precision: 1, minMove: 0.1 },
+        // RSI lives on 0…100; a fixed scale keeps the 30 and 70 lines in view.
+        autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 100 } })
       },
       1
     )

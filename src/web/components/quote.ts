@@ -48,7 +48,7 @@ export class Quote {
 
   #setPrice(value: number, text: string): void {
     if (this.#last !== undefined && value !== this.#last)
-      flash(this.#price, value > this.#last ? 'flash-up' : 'flash-down')
+      flash(this.#price, value > this.#last ? 'up' : 'down')
     this.#last = value
     setText(this.#price, text)
   }

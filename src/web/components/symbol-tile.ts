@@ -123,7 +123,7 @@ export class SymbolTile {
     this.#updatedAt = t !== undefined ? toMs(t.ts) : stats?.at
     if (last !== undefined) {
       if (this.#lastPrice !== undefined && last !== this.#lastPrice)
-        flash(this.#price, Number(last) > Number(this.#lastPrice) ? 'flash-up' : 'flash-down')
+        flash(this.#price, Number(last) > Number(this.#lastPrice) ? 'up' : 'down')
       this.#lastPrice = last
       setText(this.#price, formatDecimal(last))
     }

@@ -26,6 +26,8 @@ export class TimeBar {
   readonly #speed: HTMLSelectElement
   readonly #slider: HTMLInputElement
   readonly #at: HTMLElement
+  readonly #atDate = h('span', { class: 'playhead-date' })
+  readonly #atTime = h('span', {})
   readonly #range: HTMLButtonElement
   readonly #popover: HTMLElement
   readonly #from: HTMLInputElement
@@ -91,13 +93,13 @@ export class TimeBar {
     })
     this.#slider.addEventListener('input', () => {
       this.#dragging = true
-      setText(this.#at, formatMoment(Number(this.#slider.value)))
+      this.#showPlayhead(Number(this.#slider.value))
     })
     this.#slider.addEventListener('change', () => {
       this.#dragging = false
       time.seek(Number(this.#slider.value))
     })
-    this.#at = h('output', { class: 'playhead', 'data-testid': 'playhead' })
+    this.#at = h('output', { class: 'playhead', 'data-testid': 'playhead' }, this.#atDate, this.#atTime)
     this.#range = h('button', {
       type: 'button',
       class: 'chip range-chip',
@@ -165,7 +167,14 @@ export class TimeBar {
     if (state.mode !== 'history' || this.#dragging) return
     this.#slider.value = String(state.at)
     this.#slider.setAttribute('aria-valuetext', formatMoment(state.at))
-    setText(this.#at, formatMoment(state.at))
+    this.#showPlayhead(state.at)
+  }
+
+  /** Date and time apart: a phone shows only the time (the range chip says the day). */
+  #showPlayhead(at: number): void {
+    const [date = '', time = ''] = formatMoment(at).split(' ')
+    setText(this.#atDate, `${date} `)
+    setText(this.#atTime, time)
   }
 
   #enterHistory(span: number): void {

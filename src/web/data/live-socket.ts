@@ -109,9 +109,11 @@ export class LiveSocket extends Emitter<LiveSocketEvents> {
   reconnectNow(): void {
     clearTimeout(this.#retryTimer)
     this.#retryAt = undefined
-    if (this.#socket !== undefined && this.#socket.readyState <= WebSocket.OPEN)
-      this.#socket.close(4000, 'reconnect')
-    else this.#connect()
+    const socket = this.#socket
+    // Forget the old socket first, so that its close event does not schedule a delayed retry.
+    this.#socket = undefined
+    if (socket !== undefined && socket.readyState <= WebSocket.OPEN) socket.close(4000, 'reconnect')
+    this.#connect()
   }
 
   readonly #wake = (): void => {
@@ -181,7 +183,7 @@ export class LiveSocket extends Emitter<LiveSocketEvents> {
     const socket = this.#socket
     if (socket === undefined || socket.readyState !== WebSocket.OPEN) return
     if (Date.now() - this.#lastMessageAt > SILENCE_LIMIT_MS) {
-      socket.close(4000, 'silent')
+      this.reconnectNow()
       return
     }
     socket.send(JSON.stringify({ op: 'ping' }))

@@ -30,12 +30,29 @@ export function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text
 }
 
-/** Replays a CSS animation class (e.g. a price flash) even when it is already applied. */
-export function flash(element: HTMLElement, className: string): void {
-  element.classList.remove('flash-up', 'flash-down')
-  // Reading offsetWidth restarts the animation: the class removal is applied before it is re-added.
-  void element.offsetWidth
-  element.classList.add(className)
+const lastFlash = new WeakMap<Element, number>()
+
+/**
+ * Tints an element briefly (a price going up or down). At most a few times a second per element,
+ * and through the Web Animations API, which restarts an animation without forcing a layout.
+ */
+export function flash(element: HTMLElement, direction: 'up' | 'down'): void {
+  const now = performance.now()
+  if (now - (lastFlash.get(element) ?? -Infinity) < 400) return
+  lastFlash.set(element, now)
+  const color = getComputedStyle(element)
+    .getPropertyValue(direction === 'up' ? '--up' : '--down')
+    .trim()
+  element.animate(
+    [
+      { backgroundColor: `color-mix(in srgb, ${color} 18%, transparent)` },
+      { backgroundColor: 'transparent' }
+    ],
+    {
+      duration: 900,
+      easing: 'ease-out'
+    }
+  )
 }
 
 export function clear(element: Element): void {
