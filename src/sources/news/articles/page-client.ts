@@ -120,11 +120,15 @@ function readBody(response: http.IncomingMessage, maxBytes: number, signal: Abor
     }
     const chunks: Buffer[] = []
     let size = 0
+    let settled = false
+    // The first reason wins: destroying the response below emits its own 'aborted' and errors.
     const stop = (error: unknown): void => {
+      if (settled) return
+      settled = true
       signal.removeEventListener('abort', onAbort)
+      reject(error)
       response.destroy()
       if (stream !== response) stream.destroy()
-      reject(error)
     }
     const onAbort = (): void => stop(signal.reason)
     signal.addEventListener('abort', onAbort, { once: true })
@@ -136,6 +140,8 @@ function readBody(response: http.IncomingMessage, maxBytes: number, signal: Abor
     stream.once('error', error => stop(new PageProblem('network', describeError(error), { cause: error })))
     response.once('aborted', () => stop(new PageProblem('network', 'connection closed mid-body')))
     stream.once('end', () => {
+      if (settled) return
+      settled = true
       signal.removeEventListener('abort', onAbort)
       resolve(Buffer.concat(chunks))
     })
@@ -149,8 +155,12 @@ function get(
   signal: AbortSignal
 ): Promise<http.IncomingMessage> {
   const allowed = isAllowedHost(target, request.allowPrivate)
-  if (!allowed && isIP(target.hostname.replace(/^\[|\]$/g, '')) !== 0 && isBlockedAddress(target.hostname))
-    return Promise.reject(new PageProblem('blocked_address', `${target.hostname} is not a public address`))
+  // An address in the URL itself is refused even when routed elsewhere (replay), as it would be live.
+  for (const url of [meant, target]) {
+    const literal = isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0
+    if (literal && !isAllowedHost(url, request.allowPrivate) && isBlockedAddress(url.hostname))
+      return Promise.reject(new PageProblem('blocked_address', `${url.hostname} is not a public address`))
+  }
   const client = target.protocol === 'https:' ? https : http
   return new Promise((resolve, reject) => {
     const outgoing = client.get(
