@@ -14,7 +14,7 @@
  *   https down to http), `paywall` (402), `forbidden` (403).
  */
 import { existsSync, readFileSync } from 'node:fs'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import { join, normalize } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
@@ -219,12 +219,7 @@ export interface PageServing {
 }
 
 /** Answers `/sites/<host>/<path>`; false when the path is not one of the farm's. */
-export function servePage(
-  path: string,
-  _request: IncomingMessage,
-  response: ServerResponse,
-  serving: PageServing
-): boolean {
+export function servePage(path: string, response: ServerResponse, serving: PageServing): boolean {
   const match = /^sites\/([^/]+)(\/.*)?$/.exec(path)
   if (match === null) return false
   const host = (match[1] ?? '').toLowerCase()

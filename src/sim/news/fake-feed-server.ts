@@ -101,7 +101,7 @@ export async function startFakeFeeds(options: FakeFeedsOptions = {}): Promise<Fa
       response.writeHead(Number(status), headers).end(`<html><body>${status}</body></html>`)
       return
     }
-    if (servePage(path, request, response, serving)) return
+    if (servePage(path, response, serving)) return
     if (path === 'slow') {
       pending.add(response)
       const ms = Number(url.searchParams.get('ms') ?? 3_600_000)
