@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
-import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Registry } from 'prom-client'
@@ -21,6 +20,7 @@ import { CachedReads } from './cached-reads.ts'
 import { DatabaseProbe } from './database-probe.ts'
 import { registerDocs } from './docs.ts'
 import { rateLimited } from './errors.ts'
+import { serveDashboard } from './http/dashboard.ts'
 import { installErrorHandlers } from './http/error-handler.ts'
 import { installRequestMetrics } from './http/observability.ts'
 import { invalidatedGroups } from './invalidation.ts'
@@ -205,8 +205,7 @@ async function assembleHttp(
   ])
     register(app, context)
   // HOOK: the dashboard's static files (src/web build output), when present.
-  if (deps.staticRoot !== undefined && existsSync(deps.staticRoot))
-    await app.register(fastifyStatic, { root: deps.staticRoot, prefix: '/', index: ['index.html'] })
+  if (deps.staticRoot !== undefined && existsSync(deps.staticRoot)) await serveDashboard(app, deps.staticRoot)
   await app.ready()
 
   return { app, routes }

@@ -42,6 +42,8 @@ export interface TestApiOptions {
   lag?: LagReader
   live?: LiveEvents
   probeIntervalMs?: number
+  /** The dashboard's build, served at `/` (browser tests). */
+  staticRoot?: string
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -70,7 +72,8 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
     health,
     log,
     ...(options.lag === undefined ? {} : { lag: options.lag }),
-    ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs })
+    ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs }),
+    ...(options.staticRoot === undefined ? {} : { staticRoot: options.staticRoot })
   })
   const port = await server.listen('127.0.0.1', 0)
   return {

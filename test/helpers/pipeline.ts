@@ -30,6 +30,8 @@ import { uniqueName } from './names.ts'
 import { waitFor } from './wait.ts'
 
 export interface Pipeline {
+  /** The pipeline's own topics (unique to this pipeline). */
+  readonly topics: JobTopics
   trades(trades: readonly (Partial<TradeV1> & { symbol: string; tradeId: number })[]): Promise<void>
   tickers(
     tickers: readonly (Partial<TickerV1> & { symbol: string; last: string; exchangeTs: string })[]
@@ -99,6 +101,7 @@ export async function startPipeline(options: {
   ) => bus.publish(values.map(value => ({ topic, key: key(value as never), value: encode(value as never) })))
   const now = (): string => new Date().toISOString()
   return {
+    topics,
     trades: list =>
       publish(
         trade,

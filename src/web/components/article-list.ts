@@ -1,0 +1,123 @@
+/**
+ * A list of news articles: source, age, headline (a link to the article), the coins it mentions and
+ * its sentiment badge. Rows have a fixed height and the list a fixed number of rows, so articles
+ * streaming in replace rows instead of pushing the page; a new row is briefly highlighted.
+ */
+import type { Article, ArticleSentiment } from '../data/types.ts'
+import { h } from '../lib/dom.ts'
+import { formatAgo, formatDateTime } from '../lib/format.ts'
+import { toMs } from '../lib/time.ts'
+import { sentimentBadge } from './sentiment-badge.ts'
+
+export interface ArticleListOptions {
+  max: number
+  compact?: boolean
+  empty: string
+}
+
+export class ArticleList {
+  readonly element: HTMLOListElement
+  readonly #options: ArticleListOptions
+  #articles: Article[] = []
+  readonly #rows = new Map<string, HTMLElement>()
+  #now: () => number = () => Date.now()
+
+  constructor(options: ArticleListOptions) {
+    this.#options = options
+    this.element = h('ol', {
+      class: `article-list${options.compact === true ? ' compact' : ''}`,
+      'data-empty': options.empty
+    })
+  }
+
+  get articles(): readonly Article[] {
+    return this.#articles
+  }
+
+  /** Ages are measured from this clock (the playhead when replaying). */
+  setClock(now: () => number): void {
+    this.#now = now
+  }
+
+  set(articles: readonly Article[]): void {
+    this.#articles = [...articles].slice(0, this.#options.max)
+    this.#rows.clear()
+    this.element.replaceChildren(...this.#articles.map(article => this.#row(article, false)))
+  }
+
+  /** Adds or refreshes one article, in publication order; true when it is shown. */
+  add(article: Article, fresh = true): boolean {
+    const existing = this.#articles.findIndex(a => a.id === article.id)
+    if (existing >= 0) {
+      const merged = { ...this.#articles[existing], ...article } as Article
+      this.#articles[existing] = merged
+      this.#rows.get(article.id)?.replaceWith(this.#row(merged, false))
+      return true
+    }
+    const index = this.#articles.findIndex(a => a.publishedAt < article.publishedAt)
+    const at = index < 0 ? this.#articles.length : index
+    if (at >= this.#options.max) return false
+    this.#articles.splice(at, 0, article)
+    const row = this.#row(article, fresh)
+    const next = this.element.children[at]
+    if (next === undefined) this.element.append(row)
+    else this.element.insertBefore(row, next)
+    while (this.#articles.length > this.#options.max) {
+      const dropped = this.#articles.pop()
+      if (dropped !== undefined) this.#rows.get(dropped.id)?.remove()
+      if (dropped !== undefined) this.#rows.delete(dropped.id)
+    }
+    return true
+  }
+
+  score(articleId: string, sentiment: ArticleSentiment): void {
+    const article = this.#articles.find(a => a.id === articleId)
+    if (article !== undefined) this.add({ ...article, sentiment })
+  }
+
+  /** Refreshes the relative times. */
+  tick(): void {
+    for (const article of this.#articles) {
+      const age = this.#rows.get(article.id)?.querySelector('.age')
+      if (age) age.textContent = this.#age(article)
+    }
+  }
+
+  #age(article: Article): string {
+    return formatAgo(this.#now() - toMs(article.publishedAt))
+  }
+
+  #row(article: Article, fresh: boolean): HTMLElement {
+    const coins = article.coins.slice(0, this.#options.compact === true ? 3 : 6)
+    const row = h(
+      'li',
+      { class: `article${fresh ? ' is-new' : ''}`, 'data-id': article.id },
+      h(
+        'div',
+        { class: 'article-meta' },
+        h('span', { class: 'source' }, article.source),
+        h(
+          'time',
+          { class: 'age', datetime: article.publishedAt, title: formatDateTime(toMs(article.publishedAt)) },
+          this.#age(article)
+        ),
+        h(
+          'span',
+          { class: 'coins' },
+          ...coins.map(c => h('span', { class: `coin${c.inTitle ? ' in-title' : ''}` }, c.code))
+        ),
+        sentimentBadge(article.sentiment)
+      ),
+      h(
+        'a',
+        { class: 'article-title', href: article.url, target: '_blank', rel: 'noopener noreferrer' },
+        article.title
+      ),
+      this.#options.compact === true || article.summary === ''
+        ? null
+        : h('p', { class: 'article-summary' }, article.summary)
+    )
+    this.#rows.set(article.id, row)
+    return row
+  }
+}

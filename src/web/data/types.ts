@@ -1,0 +1,155 @@
+/**
+ * The API's JSON shapes as the dashboard reads them (docs: /api/docs). Written here rather than
+ * imported from src/api, because the dashboard is a stage of its own and may not import another
+ * stage; prices and quantities stay exact decimal strings until something is drawn.
+ */
+
+export type Decimal = string
+
+export interface Ticker {
+  symbol: string
+  ts: string
+  bid: Decimal
+  ask: Decimal
+  last: Decimal
+  volume24h: Decimal
+  vwap24h: Decimal
+  low24h: Decimal
+  high24h: Decimal
+  change24h: Decimal
+  changePct24h: Decimal
+  receivedAt: string
+}
+
+export interface SymbolEntry {
+  symbol: string
+  ticker: Ticker | null
+}
+
+export interface Candle {
+  bucket: string
+  open: Decimal
+  high: Decimal
+  low: Decimal
+  close: Decimal
+  volume: Decimal
+  quoteVolume: Decimal
+  vwap: Decimal
+  trades: number
+}
+
+export interface IndicatorPoint {
+  bucket: string
+  value: number
+}
+
+export interface CandlesPage {
+  symbol: string
+  interval: string
+  candles: Candle[]
+  indicators?: Record<string, IndicatorPoint[]>
+  nextCursor: string | null
+}
+
+/** A live `indicators:<SYMBOL>:<INTERVAL>` item: one bucket's values by indicator name. */
+export interface IndicatorUpdate {
+  bucket: string
+  values: Record<string, number>
+}
+
+export interface Trade {
+  tradeId: number
+  ts: string
+  price: Decimal
+  qty: Decimal
+  side: 'buy' | 'sell'
+}
+
+export interface ArticleSentiment {
+  score: number
+  label: 'positive' | 'neutral' | 'negative'
+}
+
+export interface Article {
+  id: string
+  source: string
+  url: string
+  title: string
+  summary: string
+  publishedAt: string
+  coins: { code: string; mentions: number; inTitle: boolean }[]
+  /** Absent on live article events: the score follows on the `sentiment` channel. */
+  sentiment?: ArticleSentiment | null
+}
+
+/** A live `sentiment` item about one article (its key is the article id). */
+export interface ArticleScore {
+  articleId: string
+  score: number
+  label: ArticleSentiment['label']
+}
+
+export interface SentimentPoint {
+  bucket: string
+  articles: number
+  scoreAvg: number
+  indexValue: number
+}
+
+export type Severity = 'info' | 'warning' | 'critical'
+
+export interface Alert {
+  id: string
+  rule: string
+  kind: string
+  symbol: string
+  severity: Severity
+  title: string
+  message: string
+  value: number
+  threshold: number
+  eventTs: string
+  raisedAt: string
+}
+
+export type StageState = 'up' | 'degraded' | 'down'
+
+export interface PipelineStatus {
+  generatedAt: string
+  stages: {
+    stage: string
+    status: StageState
+    lastEventAt: string | null
+    throughputPerSec: number | null
+    instances: { instance: string; role: string; status: StageState; lastHeartbeatAt: string }[]
+  }[]
+  data: Record<string, string | null> | null
+  dataError: string | null
+  kafka: {
+    available: boolean
+    error: string | null
+    checkedAt: string | null
+    groups: {
+      groupId: string
+      state: string
+      totalLag: number
+      partitions: {
+        topic: string
+        partition: number
+        committedOffset: number
+        endOffset: number
+        lag: number
+      }[]
+    }[]
+  }
+}
+
+/** A server → client live event frame. */
+export interface LiveEvent {
+  type: 'event'
+  channel: string
+  key: string
+  interval?: string
+  storedAt: string
+  data: unknown
+}
