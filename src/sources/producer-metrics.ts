@@ -89,7 +89,7 @@ export function createProducerMetrics(registry: Registry) {
     ),
     articleExtractSeconds: histogram(
       'article_extract_seconds',
-      'Time to decode and extract one page in the extraction worker',
+      'Time the extraction worker spent on one page (decoding, parsing, Readability)',
       latencyBuckets
     ),
     articlePageBytes: counter('article_page_bytes_total', 'Bytes of article pages read (decompressed)'),

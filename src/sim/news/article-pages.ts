@@ -89,9 +89,12 @@ export function pageKey(url: URL): string {
 
 /** A news site's page around an article: everything Readability must leave out, and the article. */
 export function sitePage(host: string, item: FeedItemText): string {
+  // The fixture items are short; a page stands in for the publisher's article with the item's own
+  // text and neutral paragraphs (no coins, no scored words) so Readability has an article to find.
   const filler = [
-    'Prices quoted in this story come from the session being replayed and move with it; the figures are illustrative.',
-    'The article above was written for the replay fixtures of this project and stands in for the publisher’s own text, which is not copied here.'
+    'This page was generated for replay mode from its feed item. It stands in for the publisher’s own article, whose text is not copied here, so that the article reader has a page to read.',
+    'Figures quoted in the item belong to the session being replayed and change with it. Dates move with the replay clock as well, so the page always describes the present of the replay.',
+    'Readers looking for the original story can follow the link to the publisher’s site. The pipeline keeps only an excerpt of each page and credits its source with that link.'
   ]
   const paragraphs = [...item.paragraphs, ...filler].map(p => `<p>${escapeHtml(p)}</p>`).join('\n')
   return `<!doctype html>

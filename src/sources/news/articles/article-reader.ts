@@ -150,14 +150,13 @@ export class ArticleReader {
     }
     this.#o.metrics.articleFetchSeconds.observe((performance.now() - started) / 1000)
     this.#o.metrics.articlePageBytes.inc(page.bytes.byteLength)
-    const extractStarted = performance.now()
     const result = await this.#extractor.extract(
       page.bytes,
       page.contentType,
       page.url,
       Math.max(1_000, remaining())
     )
-    this.#o.metrics.articleExtractSeconds.observe((performance.now() - extractStarted) / 1000)
+    if (result.ms !== undefined) this.#o.metrics.articleExtractSeconds.observe(result.ms / 1000)
     if (!result.ok)
       throw new PageProblem(
         result.problem.startsWith('extraction failed') ? 'extract_error' : 'no_main_text',

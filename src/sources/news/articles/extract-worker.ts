@@ -14,9 +14,13 @@ export interface ExtractJob {
   url: string
 }
 
-export type ExtractResult =
+export type ExtractResult = (
   | { ok: true; text: string; title: string | undefined; encoding: string; fallback: string | undefined }
   | { ok: false; problem: string }
+) & {
+  /** Time spent in the worker on this page (decoding, parsing, extraction), ms. */
+  ms?: number
+}
 
 export function runJob(job: Omit<ExtractJob, 'id'>): ExtractResult {
   try {
@@ -36,5 +40,7 @@ export function runJob(job: Omit<ExtractJob, 'id'>): ExtractResult {
 }
 
 parentPort?.on('message', (job: ExtractJob) => {
-  parentPort?.postMessage({ id: job.id, result: runJob(job) })
+  const started = performance.now()
+  const result = runJob(job)
+  parentPort?.postMessage({ id: job.id, result: { ...result, ms: performance.now() - started } })
 })
