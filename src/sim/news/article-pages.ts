@@ -56,6 +56,7 @@ export function itemsOf(documents: Iterable<Buffer>): Map<string, FeedItemText> 
       } catch {
         continue
       }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') continue
       const html = [
         text(block, 'description'),
         text(block, 'summary'),
