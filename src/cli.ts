@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util'
 import { commands } from './cli/commands.ts'
 import type { Command } from './cli/command.ts'
-import { loadConfig } from './config/config.ts'
+import { type Config, loadConfig } from './config/config.ts'
 import { CryptoVizError, ErrorCodes, describeError, isCryptoVizError } from './errors/errors.ts'
 import { createLogger } from './log/logger.ts'
 
@@ -51,8 +51,15 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     strict: true
   })
-  const config = loadConfig()
-  const log = createLogger(config).child({ command: command.name })
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (command.onInvalidConfig === undefined || !isCryptoVizError(error, ErrorCodes.CONFIG_INVALID))
+      throw error
+    return command.onInvalidConfig({ error, flags: values, out: line => process.stdout.write(`${line}\n`) })
+  }
+  const log = (command.createLog?.(config, values) ?? createLogger(config)).child({ command: command.name })
   const controller = new AbortController()
   const stop = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {

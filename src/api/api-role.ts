@@ -1,18 +1,21 @@
 /**
  * The `api` role: serves the HTTP API and live push on API_HOST:API_PORT over the process's shared
  * database and live-events channel, with the cache in Redis (or in memory for the embedded mode) and
- * Kafka consumer lag read through the admin API for the pipeline status.
+ * consumer lag for the pipeline status: Kafka's admin API, or the embedded bus's inspector.
  */
 import { fileURLToPath } from 'node:url'
+import { busKind } from '../bus/create-bus.ts'
 import { kafkaConnection } from '../bus/kafka/kafka-options.ts'
 import { declaredTopics } from '../bus/topics.ts'
 import type { Cache } from '../cache/cache.ts'
 import { FailOpenCache } from '../cache/fail-open-cache.ts'
 import { MemoryCache } from '../cache/memory-cache.ts'
 import { RedisCache } from '../cache/redis-cache.ts'
-import type { Role } from '../runtime/role.ts'
+import { portInUse } from '../ops/port-in-use.ts'
+import type { Role, RoleContext } from '../runtime/role.ts'
 import { apiMetrics } from './metrics.ts'
-import { createKafkaLagReader } from './pipeline/kafka-lag.ts'
+import { createBusLagReader } from './pipeline/bus-lag.ts'
+import { type LagReader, createKafkaLagReader } from './pipeline/kafka-lag.ts'
 import { createApiServer } from './server.ts'
 
 export interface ApiRoleOptions {
@@ -20,6 +23,21 @@ export interface ApiRoleOptions {
   cache?: 'redis' | 'memory'
   /** The dashboard's static files; default src/web/dist (served only when it exists). */
   staticRoot?: string
+  /** Told the address once the server listens (API_PORT=0 picks a free port). */
+  onListening?: (url: string) => void
+}
+
+function lagReader(context: RoleContext): LagReader & { close(): Promise<void> } {
+  const { config, bus } = context
+  const topics = declaredTopics(config.topics).map(topic => topic.name)
+  if (busKind(config) === 'embedded' && bus.inspector !== undefined) {
+    return createBusLagReader(bus.inspector, {
+      groups: [config.ingest.groupId, config.analytics.groupId],
+      topics
+    })
+  }
+  const declared = new Set<string>(topics)
+  return createKafkaLagReader(kafkaConnection(config), { topics: name => declared.has(name) })
 }
 
 export function apiRole(options: ApiRoleOptions = {}): Role {
@@ -31,8 +49,7 @@ export function apiRole(options: ApiRoleOptions = {}): Role {
       const inner: Cache =
         options.cache === 'memory' ? new MemoryCache() : new RedisCache(config.redis.url, log)
       const cache = new FailOpenCache(inner, { log, errors: apiMetrics(context.metrics).cacheErrors })
-      const topics = new Set<string>(declaredTopics(config.topics).map(topic => topic.name))
-      const lag = createKafkaLagReader(kafkaConnection(config), { topics: name => topics.has(name) })
+      const lag = lagReader(context)
       const server = await createApiServer({
         settings: config.api,
         db,
@@ -44,11 +61,16 @@ export function apiRole(options: ApiRoleOptions = {}): Role {
         lag,
         staticRoot: options.staticRoot ?? fileURLToPath(new URL('../web/dist/', import.meta.url))
       })
-      const port = await server.listen(config.api.host, config.api.port)
+      const port = await server.listen(config.api.host, config.api.port).catch(async (error: unknown) => {
+        await server.close()
+        await Promise.all([cache.close(), lag.close()])
+        throw portInUse(error, { host: config.api.host, port: config.api.port, variable: 'API_PORT' })
+      })
       log.info(
         { url: `http://${config.api.host}:${port}/api`, docs: `http://${config.api.host}:${port}/api/docs` },
         'API listening'
       )
+      options.onListening?.(`http://${config.api.host}:${port}/`)
       return {
         async stop() {
           await server.close()

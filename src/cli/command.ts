@@ -20,6 +20,17 @@ export interface Command {
   summary: string
   usage?: string
   options?: ParseArgsConfig['options']
+  /** The command's own logger (default: JSON on stderr); `all` sends logs to a file and the terminal. */
+  createLog?(config: Config, flags: CommandContext['flags']): Logger
   /** Resolves with the process exit code. */
   run(context: CommandContext): Promise<number>
+  /**
+   * Runs instead of `run` when the configuration is invalid, for a command whose job is to report
+   * that (doctor); without it, an invalid configuration stops the program before any command.
+   */
+  onInvalidConfig?(context: {
+    error: unknown
+    flags: CommandContext['flags']
+    out: CommandContext['out']
+  }): number
 }

@@ -17,9 +17,18 @@ export type KrakenChannel = VariableValues['KRAKEN_CHANNELS'][number]
 export type ProducerSource = VariableValues['PRODUCER_SOURCES'][number]
 
 export interface Config {
-  readonly log: { readonly level: VariableValues['LOG_LEVEL'] }
+  readonly log: {
+    readonly level: VariableValues['LOG_LEVEL']
+    /** True when LOG_LEVEL was set explicitly: `all` then writes JSON logs on stderr, not its console view. */
+    readonly configured: boolean
+  }
   readonly dataDir: string
-  readonly ops: { readonly host: string; readonly port: number }
+  readonly ops: {
+    readonly host: string
+    readonly port: number
+    /** 0: consumer lag is not read for metrics. */
+    readonly lagPollIntervalMs: number
+  }
   readonly bus: {
     /** As configured; `auto` means Kafka when `kafka.configured`, else embedded (see create-bus.ts). */
     readonly kind: VariableValues['BUS']
@@ -213,9 +222,9 @@ function deepFreeze<T>(value: T): T {
 export function configFromEnv(env: Env): Config {
   const { values: v, set } = readVariables(env)
   return deepFreeze({
-    log: { level: v.LOG_LEVEL },
+    log: { level: v.LOG_LEVEL, configured: set.has('LOG_LEVEL') },
     dataDir: resolve(v.DATA_DIR),
-    ops: { host: v.OPS_HOST, port: v.OPS_PORT },
+    ops: { host: v.OPS_HOST, port: v.OPS_PORT, lagPollIntervalMs: v.LAG_POLL_INTERVAL_MS },
     bus: { kind: v.BUS, embeddedRetentionBytes: v.EMBEDDED_BUS_RETENTION_MB * 1024 * 1024 },
     kafka: {
       servers: v.KAFKA_SERVERS,

@@ -36,7 +36,7 @@ export const variables = {
   LOG_LEVEL: variable(
     oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'),
     'info',
-    'Structured (JSON) log level.'
+    'Structured (JSON) log level. Setting it makes `npm start` write the JSON logs on stderr instead of its console view (which keeps them in DATA_DIR/logs/crypto-viz.log).'
   ),
   DATA_DIR: variable(
     text(),
@@ -49,6 +49,11 @@ export const variables = {
     integer(0, 65535),
     '9464',
     'Port of /health/live, /health/ready and /metrics (0 picks a free port; each role run apart needs its own).'
+  ),
+  LAG_POLL_INTERVAL_MS: variable(
+    integer(0, 3_600_000),
+    '10000',
+    "How often a consuming role reads its consumer groups' lag per partition for /metrics (0: never)."
   ),
 
   BUS: variable(
@@ -98,7 +103,7 @@ export const variables = {
   DATABASE_URL: variable(
     url(['postgres:', 'postgresql:']),
     'postgres://cryptoviz:cryptoviz@127.0.0.1:5432/cryptoviz',
-    'PostgreSQL/TimescaleDB connection URL.'
+    'PostgreSQL/TimescaleDB connection URL. `npm start` uses it only when set; otherwise the embedded PGlite in DATA_DIR/embedded/pg (commands of a single role always use it).'
   ),
   DATABASE_POOL_SIZE: variable(integer(1, 200), '10', 'Connections in the database pool of each process.'),
   TIMESCALE: variable(
@@ -124,7 +129,7 @@ export const variables = {
   REDIS_URL: variable(
     url(['redis:', 'rediss:']),
     'redis://127.0.0.1:6379',
-    'Redis URL for the API cache and the live-events fan-out.'
+    'Redis URL for the API cache and the live-events fan-out. `npm start` uses it only when set; otherwise both stay in memory (commands of a single role always use it).'
   ),
 
   API_HOST: variable(text(), '127.0.0.1', 'Interface the HTTP API listens on (0.0.0.0 for every interface).'),

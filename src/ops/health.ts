@@ -21,14 +21,31 @@ export interface HealthReport {
 interface Registered {
   check: () => CheckResult
   critical: boolean
+  /** The role that registered it; undefined for process-wide checks (the bus). */
+  owner: string | undefined
 }
 
 export class Health {
-  readonly #checks = new Map<string, Registered>()
+  readonly #checks: Map<string, Registered>
+  readonly #owner: string | undefined
+
+  constructor(scope?: { checks: Map<string, Registered>; owner: string }) {
+    this.#checks = scope?.checks ?? new Map<string, Registered>()
+    this.#owner = scope?.owner
+  }
+
+  /**
+   * A view for one role of a process that runs several: what it registers is marked as the role's,
+   * and its report holds the role's checks plus the process-wide ones, so an exchange that cannot be
+   * reached makes the producer down, not the API beside it. The process's own report holds all.
+   */
+  forRole(role: string): Health {
+    return new Health({ checks: this.#checks, owner: role })
+  }
 
   /** `critical` checks decide readiness; others only show in the report. */
   register(name: string, check: () => CheckResult, options: { critical?: boolean } = {}): void {
-    this.#checks.set(name, { check, critical: options.critical ?? true })
+    this.#checks.set(name, { check, critical: options.critical ?? true, owner: this.#owner })
   }
 
   unregister(name: string): void {
@@ -38,7 +55,8 @@ export class Health {
   report(): HealthReport {
     const checks: HealthReport['checks'] = {}
     let status: HealthStatus = 'up'
-    for (const [name, { check, critical }] of this.#checks) {
+    for (const [name, { check, critical, owner }] of this.#checks) {
+      if (this.#owner !== undefined && owner !== undefined && owner !== this.#owner) continue
       let result: CheckResult
       try {
         result = check()

@@ -7,6 +7,7 @@ import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Registry } from 'prom-client'
 import type { Health } from './health.ts'
+import { portInUse } from './port-in-use.ts'
 
 export interface OpsServer {
   readonly port: number
@@ -49,7 +50,9 @@ export async function startOpsServer(options: {
     response.end(JSON.stringify({ error: 'not found', paths: ['/health/live', '/health/ready', '/metrics'] }))
   })
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
+    server.once('error', error =>
+      reject(portInUse(error, { host: options.host, port: options.port, variable: 'OPS_PORT' }))
+    )
     server.listen(options.port, options.host, () => resolve())
   })
   return {

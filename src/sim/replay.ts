@@ -12,6 +12,7 @@ import type { MarketSource } from './kraken/market.ts'
 import { RecordedMarket } from './kraken/recorded-market.ts'
 import { SyntheticMarket } from './kraken/synthetic-market.ts'
 import { type FakeFeeds, type FeedEndpoint, startFakeFeeds } from './news/fake-feed-server.ts'
+import { RUN_ID_STRIDE, type ReplayRun, beginReplayRun } from './replay-state.ts'
 
 export interface ReplayOptions {
   /** 1 = real time; synthetic activity or recorded pacing multiplier. */
@@ -30,9 +31,19 @@ export interface ReplayOptions {
   /** Start the feed server too (default true). */
   feeds?: boolean
   heartbeatMs?: number
+  /**
+   * A folder that makes restarts continue the previous run (replay-state.ts): later trade ids, the
+   * last prices, history only for the time away. Without it every start is the same first run.
+   */
+  stateDir?: string
 }
 
+/** How often a run saves its prices (a crash loses at most this much continuity, never ids). */
+const SAVE_EVERY_MS = 5_000
+
 export interface ReplaySources {
+  /** 1 for the first run in the state folder (or without one), then 2, 3, … */
+  run: number
   kraken: { wsUrl: string; restUrl: string; symbols: readonly string[]; server: FakeKraken }
   feeds: readonly FeedEndpoint[]
   feedServer: FakeFeeds | undefined
@@ -48,17 +59,31 @@ export function resolveRecording(path: string): string {
   return resolve(repositoryRoot, path)
 }
 
+function historyMinutes(options: ReplayOptions, run: ReplayRun | undefined): number {
+  const wanted = options.historyMinutes ?? 60
+  // A later run fills only the time it was away: the earlier run already produced the rest.
+  return run?.awayMs === undefined ? wanted : Math.min(wanted, run.awayMs / 60_000)
+}
+
 export async function startReplaySources(options: ReplayOptions = {}): Promise<ReplaySources> {
   const speed = options.speed ?? 1
-  const market: MarketSource =
+  const run = options.stateDir === undefined ? undefined : await beginReplayRun(options.stateDir)
+  const idOffset = ((run?.run ?? 1) - 1) * RUN_ID_STRIDE
+  const seed = options.seed ?? (run === undefined ? undefined : 20_251_125 + run.run - 1)
+  const synthetic =
     options.market === 'recorded'
-      ? RecordedMarket.fromFile(resolveRecording(options.recording ?? defaultRecording), { speed })
+      ? undefined
       : new SyntheticMarket({
           symbols: options.symbols ?? ['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD', 'ADA/USD', 'DOGE/USD'],
           speed,
-          historyMinutes: options.historyMinutes ?? 60,
-          ...(options.seed === undefined ? {} : { seed: options.seed })
+          historyMinutes: historyMinutes(options, run),
+          idOffset,
+          startMids: run?.mids ?? {},
+          ...(seed === undefined ? {} : { seed })
         })
+  const market: MarketSource =
+    synthetic ??
+    RecordedMarket.fromFile(resolveRecording(options.recording ?? defaultRecording), { speed, idOffset })
   const host = options.host ?? '127.0.0.1'
   const kraken = await startFakeKraken({
     market,
@@ -80,12 +105,19 @@ export async function startReplaySources(options: ReplayOptions = {}): Promise<R
     throw error
   }
   market.start()
+  const save = (): Promise<void> =>
+    run?.save(synthetic?.mids() ?? {}).catch(() => undefined) ?? Promise.resolve()
+  const saver = run === undefined ? undefined : setInterval(() => void save(), SAVE_EVERY_MS)
+  saver?.unref()
   return {
+    run: run?.run ?? 1,
     kraken: { wsUrl: kraken.wsUrl, restUrl: kraken.restUrl, symbols: market.symbols, server: kraken },
     feeds: feedServer?.feeds ?? [],
     feedServer,
     close: async () => {
+      clearInterval(saver)
       market.stop()
+      await save()
       await Promise.all([kraken.close(), feedServer?.close()])
     }
   }

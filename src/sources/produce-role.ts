@@ -5,6 +5,7 @@
  * replayed data can never pass for live data downstream. Stops in the order that loses nothing:
  * sources first, then the buffer drains into the bus, then the news seen-set is written.
  */
+import { join } from 'node:path'
 import type { Config, FeedSpec } from '../config/config.ts'
 import type { Role, RoleContext, RunningRole } from '../runtime/role.ts'
 import { startReplaySources, type ReplaySources } from '../sim/replay.ts'
@@ -52,7 +53,9 @@ async function replayFor(config: Config): Promise<ReplaySources> {
     market: config.sources.replay.market,
     recording: config.sources.replay.recording,
     symbols: config.kraken.symbols,
-    feeds: config.sources.enabled.includes('news')
+    feeds: config.sources.enabled.includes('news'),
+    // Restarts continue the previous run (later trade ids, the last prices) instead of replaying it.
+    stateDir: join(config.dataDir, 'replay')
   })
 }
 
@@ -107,6 +110,7 @@ export function produceRole(options: ProduceRoleOptions = {}): Role {
       const unregister = registerProducerHealth(health, {
         publisher,
         capacity: config.sources.bufferMaxRecords,
+        mode: replaying ? 'replay' : 'live',
         ...(market === undefined ? {} : { market }),
         ...(news === undefined ? {} : { news })
       })

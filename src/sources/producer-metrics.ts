@@ -34,7 +34,7 @@ export function createProducerMetrics(registry: Registry) {
     publishFailures: counter('publish_failures_total', 'Failed publish attempts (retried)'),
     busUp: gauge('bus_up', '1 while the last publish succeeded, 0 while the bus is failing'),
     publishBatch: histogram('publish_batch_records', 'Records per publish call', batchBuckets),
-    publishSeconds: histogram('publish_seconds', 'Duration of one publish call', latencyBuckets),
+    publishSeconds: histogram('publish_duration_seconds', 'Duration of one publish call', latencyBuckets),
 
     // Kraken WebSocket.
     wsConnected: gauge('ws_connected', '1 while the Kraken WebSocket is open'),

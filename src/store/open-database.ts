@@ -1,7 +1,8 @@
 /**
  * Opens the database the configuration names and brings its schema up to date: migrations, then the
  * TimescaleDB layer where available. Waits for the server (saying so) up to a deadline, so a stack
- * started all at once does not fail on a database still starting.
+ * started all at once does not fail on a database still starting. With `embeddedDir` it opens the
+ * embedded PGlite in that folder instead (same migrations, same SQL; nothing to wait for).
  */
 import type { Config } from '../config/config.ts'
 import { CryptoVizError, ErrorCodes, describeError, isCryptoVizError } from '../errors/errors.ts'
@@ -9,10 +10,12 @@ import { equalJitterDelay, sleep } from '../lib/backoff.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Database } from './database.ts'
 import { type MigrationReport, migrate } from './migrator.ts'
+import { PgliteDatabase } from './pglite/pglite-database.ts'
 import { PostgresDatabase } from './postgres/postgres-database.ts'
 import { type TimescaleReport, applyTimescaleLayer } from './timescale/timescale-layer.ts'
 
-function redact(url: string): string {
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url)
     if (parsed.password) parsed.password = '****'
@@ -35,7 +38,7 @@ export async function waitForDatabase(
       if (!isCryptoVizError(error, ErrorCodes.DB_UNAVAILABLE) || Date.now() > deadline) {
         throw new CryptoVizError(
           ErrorCodes.DB_UNAVAILABLE,
-          `database at ${redact(options.url)} not usable after ${attempt} attempt(s): ${describeError(error)}. ` +
+          `database at ${redactUrl(options.url)} not usable after ${attempt} attempt(s): ${describeError(error)}. ` +
             'Is PostgreSQL running? Start it with scripts/infra.sh start postgres (or docker compose up -d timescaledb), ' +
             'and check DATABASE_URL.',
           { cause: error, retryable: true }
@@ -56,17 +59,22 @@ export interface OpenedDatabase {
 export async function openDatabase(
   config: Config,
   log: Logger,
-  options: { applicationName?: string; migrate?: boolean } = {}
+  options: { applicationName?: string; migrate?: boolean; embeddedDir?: string } = {}
 ): Promise<OpenedDatabase> {
-  const db = new PostgresDatabase({
-    url: config.database.url,
-    poolSize: config.database.poolSize,
-    log,
-    ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName })
-  })
+  const db =
+    options.embeddedDir === undefined
+      ? new PostgresDatabase({
+          url: config.database.url,
+          poolSize: config.database.poolSize,
+          log,
+          ...(options.applicationName === undefined ? {} : { applicationName: options.applicationName })
+        })
+      : await PgliteDatabase.open(options.embeddedDir)
   try {
-    log.info({ url: redact(config.database.url) }, 'waiting for the database')
-    await waitForDatabase(db, { url: config.database.url, timeoutMs: config.kafka.readyTimeoutMs, log })
+    if (db.kind === 'postgres') {
+      log.info({ url: redactUrl(config.database.url) }, 'waiting for the database')
+      await waitForDatabase(db, { url: config.database.url, timeoutMs: config.kafka.readyTimeoutMs, log })
+    }
     if (options.migrate === false) {
       return {
         db,
@@ -76,7 +84,7 @@ export async function openDatabase(
     }
     const migrations = await migrate(db)
     const timescale = await applyTimescaleLayer(db, config.database.timescale)
-    log.info({ applied: migrations.applied, timescale: timescale.reason }, 'database ready')
+    log.info({ kind: db.kind, applied: migrations.applied, timescale: timescale.reason }, 'database ready')
     return { db, migrations, timescale }
   } catch (error) {
     await db.close().catch(() => undefined)

@@ -26,6 +26,7 @@ import { ReplayFeed } from './replay/replay-feed.ts'
 import { AlertsView } from './views/alerts-view.ts'
 import { OverviewView } from './views/overview-view.ts'
 import { PipelineView } from './views/pipeline-view.ts'
+import { SourceBanner } from './components/source-banner.ts'
 import type { View } from './views/view.ts'
 
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/stream`
@@ -251,6 +252,8 @@ addEventListener('hashchange', onRoute)
 
 applyTimeParams(route.params)
 socket.start()
+// Where the data comes from (live input unreachable, replayed data): the embedded mode's notices.
+new SourceBanner().start()
 void show(route).then(() => {
   // Fetch the other views' code while idle: navigating is then instant, and works during an outage.
   const prefetch = (): void =>

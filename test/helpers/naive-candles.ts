@@ -42,7 +42,9 @@ export function naiveCandles(trades: readonly TradeV1[]): NaiveCandle[] {
       const epoch = Math.floor(Date.parse(t.exchangeTs) / 1000)
       const bucket = new Date(Math.floor(epoch / seconds) * seconds * 1000).toISOString()
       const key = `${t.symbol}|${bucket}`
-      groups.set(key, [...(groups.get(key) ?? []), t])
+      const group = groups.get(key)
+      if (group === undefined) groups.set(key, [t])
+      else group.push(t)
     }
     for (const [key, group] of groups) {
       const [symbol = '', bucket = ''] = key.split('|')

@@ -1,48 +1,11 @@
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
-import { parse } from 'yaml'
+import { type ComposeService, portsOf, resolvedCompose } from '../helpers/compose.ts'
 
-interface Service {
-  image?: string
-  container_name?: string
-  ports?: (string | { published: string | number; target: number })[]
-  environment?: Record<string, string | number | null>
-  volumes?: (string | { source: string; target: string })[]
-  depends_on?: Record<string, { condition: string }>
-  healthcheck?: unknown
-  command?: string[]
-}
-interface ComposeFile {
-  services: Record<string, Service>
-  volumes: Record<string, unknown>
-}
+type Service = ComposeService
 
-// `docker-compose config` (Debian's docker-compose 1.29) validates and merges the files offline;
-// no Docker engine is needed. CI installs it in .ci/run.
-function resolved(...files: string[]): ComposeFile {
-  const args = files.flatMap(file => ['-f', file])
-  let text: string
-  try {
-    text = execFileSync('docker-compose', [...args, 'config'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-  } catch (error) {
-    throw new Error(
-      `docker-compose config rejected ${files.join(' + ')} (or is missing: apt-get install docker-compose)`,
-      {
-        cause: error
-      }
-    )
-  }
-  return parse(text) as ComposeFile
-}
-
-function portsOf(service: Service | undefined): string[] {
-  return (service?.ports ?? []).map(p => (typeof p === 'string' ? p : `${p.published}:${p.target}`))
-}
+const resolved = resolvedCompose
 
 function volumeSources(service: Service | undefined): string[] {
   return (service?.volumes ?? []).map(v => (typeof v === 'string' ? (v.split(':')[0] ?? '') : v.source))

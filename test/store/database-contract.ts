@@ -69,6 +69,11 @@ export function databaseContract(name: string, open: () => Promise<OpenedForTest
     ]
     assert.equal((await db.query(insert, params)).rowCount, 2)
     assert.equal((await db.query(insert, params)).rowCount, 0)
+    assert.equal(
+      (await db.query('select trade_id from trades')).rowCount,
+      2,
+      'a select counts the rows it returns'
+    )
     const { rows } = await db.query<{ qty: string; ts: string }>(
       'select qty, ts from trades order by trade_id'
     )

@@ -14,6 +14,8 @@ export interface InstanceState {
   startedAt: string
   lastHeartbeatAt: string
   status: 'up' | 'degraded' | 'down'
+  /** No heartbeat for several intervals: the process is gone or stuck (then also `down`). */
+  silent: boolean
   health: HealthReport
   /** Records per second between the last two heartbeats, from the checks' `recordsHandled` counters. */
   recordsPerSec: number | null
@@ -98,6 +100,7 @@ export class HeartbeatBook {
         startedAt: heartbeat.startedAt,
         lastHeartbeatAt: heartbeat.sentAt,
         status: down ? 'down' : heartbeat.health.status,
+        silent: down,
         health: heartbeat.health,
         recordsPerSec
       })

@@ -8,6 +8,7 @@
  */
 import { describeError } from '../../errors/errors.ts'
 import type { CheckResult } from '../../ops/health.ts'
+import { type SourcesStatus, readSources } from '../../ops/source-status.ts'
 import type { Freshness } from '../../store/queries/freshness.ts'
 import type { HeartbeatBook, InstanceState } from './heartbeats.ts'
 import type { GroupLag, LagReader } from './kafka-lag.ts'
@@ -48,6 +49,8 @@ export interface PipelineStatusBody {
   data: Freshness | null
   dataError: string | null
   kafka: KafkaStatus
+  /** The producers' connections (Kraken, news) and a banner sentence when live data is not coming. */
+  sources: SourcesStatus
 }
 
 export interface PipelineStatusOptions {
@@ -109,6 +112,19 @@ export function stageStatus(stage: string, instances: InstanceState[], data: Fre
   }
 }
 
+/**
+ * From the producers' heartbeats: the one with something to say wins (one producer is usual). A
+ * producer down because it cannot reach Kraken still speaks; one that stopped sending does not.
+ */
+export function sourcesStatus(instances: readonly InstanceState[]): SourcesStatus {
+  const heard = instances
+    .filter(i => !i.silent && i.role.split('+').includes('produce'))
+    .map(i => readSources(i.health.checks))
+  return (
+    heard.find(s => s.notice !== null) ?? heard[0] ?? { mode: null, kraken: null, news: null, notice: null }
+  )
+}
+
 export class PipelineStatus {
   readonly #options: PipelineStatusOptions
   #kafka: KafkaStatus = { available: false, error: 'not checked yet', checkedAt: null, groups: [] }
@@ -135,7 +151,8 @@ export class PipelineStatus {
       stages: [...roles].map(stage => stageStatus(stage, instances, data.value)),
       data: data.value,
       dataError: data.error,
-      kafka: this.#kafka
+      kafka: this.#kafka,
+      sources: sourcesStatus(instances)
     }
   }
 

@@ -7,6 +7,13 @@ import type { RouteContext } from './context.ts'
 
 const Time = Type.Union([Type.String(), Type.Null()])
 const Status = Type.String({ enum: ['up', 'degraded', 'down'] })
+const Source = Type.Union([
+  Type.Object({
+    state: Type.String({ enum: ['connected', 'connecting', 'reconnecting', 'unreachable', 'degraded'] }),
+    detail: Type.String()
+  }),
+  Type.Null()
+])
 
 const PipelineResponse = Type.Object({
   generatedAt: Type.String(),
@@ -64,7 +71,20 @@ const PipelineResponse = Type.Object({
         )
       })
     )
-  })
+  }),
+  sources: Type.Object(
+    {
+      mode: Type.Union([Type.String({ enum: ['live', 'replay'] }), Type.Null()], {
+        description: 'replay: bundled data through in-process fake servers, not the live market'
+      }),
+      kraken: Source,
+      news: Source,
+      notice: Type.Union([Type.String(), Type.Null()], {
+        description: 'a sentence for a banner while live data is not coming in (e.g. Kraken unreachable)'
+      })
+    },
+    { description: "the producers' connections, from their heartbeats; null fields when no producer runs" }
+  )
 })
 
 export function pipelineRoutes(app: FastifyInstance, context: RouteContext): void {
@@ -75,7 +95,8 @@ export function pipelineRoutes(app: FastifyInstance, context: RouteContext): voi
         tags: ['pipeline'],
         summary: 'Pipeline status: stages up/down, last event, throughput, Kafka lag, producers',
         description:
-          'Stages are known from the heartbeats every process sends every 5 s; one silent for 3 intervals is down.',
+          'Stages are known from the heartbeats every process sends every 5 s; one silent for 3 intervals is down. ' +
+          "`kafka` holds consumer lag (from the embedded bus in embedded mode); `sources` the producers' connections.",
         querystring: Query({}),
         response: { 200: PipelineResponse, ...errorResponses }
       }

@@ -34,9 +34,17 @@ function locked(dir: string, holder: string): CryptoVizError {
   )
 }
 
-export async function lockFolder(dir: string): Promise<FolderLock> {
-  const path = join(dir, LOCK_FILE)
-  if (heldHere.has(path)) throw locked(dir, `this process (pid ${process.pid}) already`)
+export interface LockOptions {
+  /** The lock file's name in `dir` (default LOCK). */
+  file?: string
+  /** The error for a folder held by `holder` (default: the embedded bus's CV_ERR_BUS_LOCKED). */
+  refuse?: (dir: string, holder: string) => CryptoVizError
+}
+
+export async function lockFolder(dir: string, options: LockOptions = {}): Promise<FolderLock> {
+  const path = join(dir, options.file ?? LOCK_FILE)
+  const refuse = options.refuse ?? locked
+  if (heldHere.has(path)) throw refuse(dir, `this process (pid ${process.pid}) already`)
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY)
@@ -54,10 +62,10 @@ export async function lockFolder(dir: string): Promise<FolderLock> {
     }
     const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10)
     if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
-      throw locked(dir, `process ${pid}`)
+      throw refuse(dir, `process ${pid}`)
     // The holder is gone (or it was an earlier bus of this very process that never closed):
     // remove its lock and try again.
     await unlink(path).catch(() => undefined)
   }
-  throw locked(dir, 'another process racing for it')
+  throw refuse(dir, 'another process racing for it')
 }

@@ -57,7 +57,7 @@ function encodeEntry(groupId: string, offsets: readonly CommittedOffset[]): Buff
   return Buffer.concat([frame, body])
 }
 
-function decodeBody(body: Buffer): { groupId: string; offsets: CommittedOffset[] } {
+export function decodeBody(body: Buffer): { groupId: string; offsets: CommittedOffset[] } {
   const groupLength = body.readUInt16BE(0)
   const count = body.readUInt16BE(2)
   const groupId = body.toString('utf8', 4, 4 + groupLength)

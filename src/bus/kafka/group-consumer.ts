@@ -18,6 +18,7 @@ import type { Logger } from 'pino'
 import { describeError } from '../../errors/errors.ts'
 import type { ConsumedRecord, SubscribeOptions, Subscription, TopicPartition } from '../bus.ts'
 import { handleWithRetry } from '../handler-retry.ts'
+import { backoffDelay, sleep } from '../../lib/backoff.ts'
 import { type KafkaConnection, baseOptions } from './kafka-options.ts'
 
 type KafkaMessage = Message<string, Buffer, string, string>
@@ -42,12 +43,17 @@ function toRecord(message: KafkaMessage): ConsumedRecord {
   }
 }
 
+/** How long a new member keeps trying to join before subscribe() gives up (a rejoin never gives up). */
+const START_TIMEOUT_MS = 60_000
+
 export class GroupConsumer implements Subscription {
   readonly groupId: string
+  readonly #connection: KafkaConnection
   readonly #options: SubscribeOptions
-  readonly #consumer: Consumer<string, Buffer, string, string>
   readonly #log: Logger
   readonly #abort = new AbortController()
+  /** The current client: replaced when the stream dies (a broker outage outlasting its retries). */
+  #consumer: Consumer<string, Buffer, string, string> | undefined
   #stream: KafkaStream | undefined
   #assigned: TopicPartition[] = []
   /** `topic\0partition` of #assigned, for the per-record ownership check. */
@@ -57,25 +63,29 @@ export class GroupConsumer implements Subscription {
 
   constructor(connection: KafkaConnection, options: SubscribeOptions, log: Logger) {
     this.groupId = options.groupId
+    this.#connection = connection
     this.#options = options
     this.#log = log.child({ group: options.groupId })
-    this.#consumer = new Consumer({
-      ...baseOptions(connection, `consumer-${options.groupId}`),
-      groupId: options.groupId,
+  }
+
+  #createConsumer(): Consumer<string, Buffer, string, string> {
+    const consumer = new Consumer<string, Buffer, string, string>({
+      ...baseOptions(this.#connection, `consumer-${this.#options.groupId}`),
+      groupId: this.#options.groupId,
       autocommit: false,
       // Short enough that a crashed member's partitions move within seconds, not minutes.
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 30_000,
       maxWaitTime: 500,
-      highWaterMark: Math.max(1024, (options.maxBatchRecords ?? 1000) * 2),
+      highWaterMark: Math.max(1024, (this.#options.maxBatchRecords ?? 1000) * 2),
       deserializers: {
         key: stringDeserializer,
         headerKey: stringDeserializer,
         headerValue: stringDeserializer
       }
     })
-    this.#consumer.on('consumer:group:join', payload => {
+    consumer.on('consumer:group:join', payload => {
       this.#assigned = (payload.assignments ?? []).flatMap(a =>
         a.partitions.map(partition => ({ topic: a.topic, partition }))
       )
@@ -88,6 +98,7 @@ export class GroupConsumer implements Subscription {
         this.#log.error({ err: describeError(error) }, 'onAssigned failed')
       )
     })
+    return consumer
   }
 
   assignments(): readonly TopicPartition[] {
@@ -95,31 +106,78 @@ export class GroupConsumer implements Subscription {
   }
 
   async start(): Promise<void> {
-    this.#stream = await this.#consumer.consume({
-      topics: [...this.#options.topics],
-      mode: MessagesStreamModes.COMMITTED,
-      fallbackMode:
-        this.#options.from === 'latest'
-          ? MessagesStreamFallbackModes.LATEST
-          : MessagesStreamFallbackModes.EARLIEST
-    })
-    this.#stream.on('error', error => this.#log.error({ err: describeError(error) }, 'consumer stream error'))
-    // A 'readable' listener must stay attached for the stream's whole life. Without one, Node resets
-    // the stream to readableFlowing === null, the client then skips fetching ("nobody is consuming"),
-    // and the stream's pending read is never retried: consumption stalled for good as soon as the
-    // buffer ran dry between batches while records were still being produced.
-    this.#stream.on('readable', () => undefined)
-    this.#loop = this.#run(this.#stream)
+    const stream = await this.#join(Date.now() + START_TIMEOUT_MS)
+    this.#loop = this.#supervise(stream)
+  }
+
+  /**
+   * Joins the group and opens the stream, retrying with backoff: a join can fail while the group
+   * coordinator loads or several members join at once, and a rejoin while the broker is away.
+   * Gives up only at `deadline` or when the subscription is closed.
+   */
+  async #join(deadline: number): Promise<KafkaStream> {
+    for (let attempt = 1; ; attempt++) {
+      const consumer = this.#createConsumer()
+      try {
+        const stream = await consumer.consume({
+          topics: [...this.#options.topics],
+          mode: MessagesStreamModes.COMMITTED,
+          fallbackMode:
+            this.#options.from === 'latest'
+              ? MessagesStreamFallbackModes.LATEST
+              : MessagesStreamFallbackModes.EARLIEST
+        })
+        stream.on('error', error => this.#log.error({ err: describeError(error) }, 'consumer stream error'))
+        // A 'readable' listener for the stream's whole life. #readable() adds and removes its own; when
+        // the last one goes, Node resets the stream to readableFlowing === null, which the client reads
+        // as "nobody is consuming" and stops fetching for good (its pending _read never pushes, so Node
+        // never calls _read again): a consumer started while producers write got one batch, then nothing.
+        stream.on('readable', () => undefined)
+        this.#consumer = consumer
+        this.#stream = stream
+        return stream
+      } catch (error) {
+        await consumer.close(true).catch(() => undefined)
+        if (this.#abort.signal.aborted || Date.now() > deadline) throw error
+        const delay = backoffDelay(attempt, { initialMs: 250, maxMs: 5_000 })
+        this.#log.warn(
+          { err: describeError(error), attempt, retryInMs: delay },
+          'joining the group failed; retrying'
+        )
+        await sleep(delay, this.#abort.signal)
+      }
+    }
+  }
+
+  /**
+   * Consumes until closed. When the client's stream dies (the broker stayed away longer than the
+   * client retries), the member leaves and joins again with a new client instead of silently
+   * stopping: nothing was committed past what the handler finished, so the new assignment resumes
+   * from the committed offsets.
+   */
+  async #supervise(first: KafkaStream): Promise<void> {
+    let stream = first
+    for (;;) {
+      await this.#run(stream)
+      if (this.#abort.signal.aborted) return
+      this.#log.warn('consumer stream ended (broker unreachable?); rejoining the group with a new client')
+      await this.#committing
+      this.#assigned = []
+      this.#owned = new Set()
+      await this.#consumer?.close(true).catch(() => undefined)
+      try {
+        stream = await this.#join(Infinity)
+      } catch {
+        return // closed while rejoining
+      }
+    }
   }
 
   async #run(stream: KafkaStream): Promise<void> {
     while (!this.#abort.signal.aborted) {
       const batch = await this.#nextBatch(stream)
       if (batch.length === 0) {
-        if (stream.destroyed) {
-          this.#log.error('consumer stream ended unexpectedly; this member stops consuming')
-          return
-        }
+        if (stream.destroyed) return
         continue
       }
       // A fetch sent before a rebalance can deliver records of partitions that moved to another
@@ -179,6 +237,8 @@ export class GroupConsumer implements Subscription {
   }
 
   async #commit(batch: KafkaMessage[]): Promise<void> {
+    // The client that fetched the batch: a rejoin may replace #consumer while this commit runs.
+    const consumer = this.#consumer
     const last = new Map<string, KafkaMessage>()
     for (const message of batch) last.set(partitionKey(message.topic, message.partition), message)
     // Partitions taken away while the handler ran are the new owner's to commit now.
@@ -192,7 +252,7 @@ export class GroupConsumer implements Subscription {
       }))
     if (offsets.length === 0) return
     try {
-      await this.#consumer.commit({ offsets })
+      await consumer?.commit({ offsets })
     } catch (error) {
       // Typically a rebalance moved the partitions: the new owner re-reads from the last committed
       // offset, and idempotent writes absorb the repeat.
@@ -210,7 +270,7 @@ export class GroupConsumer implements Subscription {
     await this.#committing
     await this.#stream?.close().catch(() => undefined)
     await this.#consumer
-      .close(true)
+      ?.close(true)
       .catch(error => this.#log.warn({ err: describeError(error) }, 'close failed'))
   }
 }

@@ -1,5 +1,5 @@
 /** The analytics role's Prometheus metrics (documented in docs/metrics.md). */
-import { Counter, Gauge, Histogram, type Registry, latencyBuckets } from '../../ops/metrics.ts'
+import { Counter, Gauge, Histogram, type Registry, batchBuckets, latencyBuckets } from '../../ops/metrics.ts'
 
 export function analyticsMetrics(registry: Registry) {
   const registers = [registry]
@@ -8,6 +8,12 @@ export function analyticsMetrics(registry: Registry) {
       name: 'cryptoviz_analytics_records_total',
       help: 'Records consumed by analytics, by topic and outcome (applied, late, duplicate, replayed, invalid).',
       labelNames: ['topic', 'outcome'] as const,
+      registers
+    }),
+    batches: new Histogram({
+      name: 'cryptoviz_analytics_batch_records',
+      help: 'Records per analytics batch.',
+      buckets: batchBuckets,
       registers
     }),
     batchSeconds: new Histogram({

@@ -148,6 +148,7 @@ class AnalyticsJob {
     m.rows.inc({ table: 'indicators' }, work.indicators.length)
     m.rows.inc({ table: 'spreads' }, work.spreads.length)
     m.rows.inc({ table: 'article_sentiment' }, work.sentiment.length)
+    m.batches.observe(size)
     m.batchSeconds.observe((performance.now() - started) / 1000)
     m.lastBatch.set(Date.now() / 1000)
     this.health.succeeded(size)

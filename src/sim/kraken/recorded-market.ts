@@ -23,6 +23,8 @@ export interface RecordedMarketOptions {
   speed?: number
   /** Start again from the beginning at the end (default true). */
   loop?: boolean
+  /** Added to every trade id (a later replay run continues past an earlier one's ids). */
+  idOffset?: number
 }
 
 interface Line {
@@ -56,6 +58,7 @@ export class RecordedMarket implements MarketSource {
   readonly #lines: Line[]
   readonly #speed: number
   readonly #loop: boolean
+  readonly #idOffset: number
   readonly #baseNs: bigint
   readonly #durationS: number
   readonly #idSpan = new Map<string, number>()
@@ -80,6 +83,7 @@ export class RecordedMarket implements MarketSource {
     this.recordedBookDepth = typeof header?.bookDepth === 'number' ? header.bookDepth : 10
     this.#speed = options.speed ?? 1
     this.#loop = options.loop ?? true
+    this.#idOffset = options.idOffset ?? 0
     this.#durationS = (this.#lines.at(-1)?.t ?? 0) + 1
     const symbols = new Set<string>()
     const ids = new Map<string, { min: number; max: number }>()
@@ -183,7 +187,7 @@ export class RecordedMarket implements MarketSource {
   #emit(line: Line): void {
     const symbol = /"symbol":"([^"]+)"/.exec(line.frame)?.[1] ?? ''
     let raw = this.#retime(line.frame)
-    const shift = this.#cycle * (this.#idSpan.get(symbol) ?? 0)
+    const shift = this.#idOffset + this.#cycle * (this.#idSpan.get(symbol) ?? 0)
     if (shift > 0) raw = raw.replace(TRADE_ID, (_all, id: string) => `"trade_id":${Number(id) + shift}`)
     const frame = parse(raw, null, (lexeme: string) => lexeme) as Obj
     const channel = str(frame.channel)

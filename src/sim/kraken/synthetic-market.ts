@@ -29,6 +29,10 @@ export interface SyntheticMarketOptions {
   tickMs?: number
   /** Pre-generated history (for REST OHLC/Trades and backfill demos): minutes before now. */
   historyMinutes?: number
+  /** Added to every trade id (a later replay run continues past an earlier one's ids). */
+  idOffset?: number
+  /** Mid prices to start from instead of the profiles' (where a previous run stopped). */
+  startMids?: Readonly<Record<string, number>>
 }
 
 interface PairState {
@@ -70,8 +74,9 @@ export class SyntheticMarket implements MarketSource {
       const profile = profileOf(symbol)
       const state: PairState = {
         profile,
-        mid: profile.price,
-        nextId: 40_000_000 + index * 7_000_000 + Math.floor(this.#random() * 1_000_000),
+        mid: validMid(options.startMids?.[symbol]) ?? profile.price,
+        nextId:
+          (options.idOffset ?? 0) + 40_000_000 + index * 7_000_000 + Math.floor(this.#random() * 1_000_000),
         lastTsNs: 0n,
         burstUntil: 0,
         drift: 0,
@@ -94,6 +99,11 @@ export class SyntheticMarket implements MarketSource {
         rfc3339Micros(this.#now(state))
       )
     }
+  }
+
+  /** The current mid price of every pair (saved so a later run continues from it). */
+  mids(): Record<string, number> {
+    return Object.fromEntries([...this.#pairs].map(([symbol, state]) => [symbol, state.mid]))
   }
 
   precision(symbol: string): Precision {
@@ -265,15 +275,19 @@ export class SyntheticMarket implements MarketSource {
 
   #prefill(symbol: string, state: PairState, minutes: number): void {
     const perMinute = Math.max(2, Math.round(state.profile.tradesPerSecond * 6))
-    const startNs = (nowMicros() - BigInt(minutes) * 60_000_000n) * 1000n
+    const startNs = (nowMicros() - BigInt(Math.round(minutes * 60_000_000))) * 1000n
     const stepNs = 60_000_000_000n / BigInt(perMinute)
-    for (let i = 0; i < minutes * perMinute; i++) {
+    for (let i = 0; i < Math.floor(minutes * perMinute); i++) {
       this.#walk(state, 60 / perMinute, 0)
       const tsNs = startNs + BigInt(i) * stepNs + BigInt(Math.floor(this.#random() * 1000)) * 1000n
       this.history.append(symbol, this.#order(state, tsNs))
       state.lastTsNs = tsNs
     }
   }
+}
+
+function validMid(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined
 }
 
 function poisson(mean: number, random: () => number): number {

@@ -56,6 +56,10 @@ export interface KrakenWsStatus {
   pending: string[]
   rejected: string[]
   stale: string[]
+  /** Why the last connection ended or failed to open ("getaddrinfo ENOTFOUND ws.kraken.com"). */
+  lastError: string | undefined
+  /** Attempts that failed to open in a row since the last successful one (0 while connected). */
+  failedAttempts: number
 }
 
 const PING_REQ_BASE = 1_000_000_000
@@ -80,6 +84,8 @@ export class KrakenWsClient {
   #pings = new Map<number, number>()
   #nextPing = PING_REQ_BASE
   #closeReason: string | undefined
+  #lastError: string | undefined
+  #failedAttempts = 0
 
   constructor(options: KrakenWsOptions) {
     this.#o = options
@@ -119,7 +125,9 @@ export class KrakenWsClient {
       subscribed: streams.filter(s => s.state === 'subscribed').length,
       pending: streams.filter(s => s.state === 'pending').map(describeStream),
       rejected: streams.filter(s => s.state === 'rejected').map(describeStream),
-      stale: streams.filter(s => s.alarms > 0).map(describeStream)
+      stale: streams.filter(s => s.alarms > 0).map(describeStream),
+      lastError: this.#lastError,
+      failedAttempts: this.#failedAttempts
     }
   }
 
@@ -172,7 +180,9 @@ export class KrakenWsClient {
         this.#o.metrics.wsConnected.set(0)
         const reason =
           this.#closeReason ?? (reasonBuffer.toString() || lastError || `closed with code ${code}`)
+        this.#lastError = reason
         if (openedAt === undefined) {
+          this.#failedAttempts++
           this.#o.metrics.wsConnectAttempts.inc({ outcome: 'failed' })
         } else {
           this.#o.metrics.wsDisconnects.inc({
@@ -187,6 +197,7 @@ export class KrakenWsClient {
 
   #onOpen(): void {
     const now = Date.now()
+    this.#failedAttempts = 0
     this.#o.metrics.wsConnectAttempts.inc({ outcome: 'ok' })
     this.#o.metrics.wsConnected.set(1)
     this.#lastFrameAt = now

@@ -18,6 +18,11 @@ const parsers = {
   [types.TIMESTAMP]: (value: string) => value.replace(' ', 'T')
 }
 
+// PGlite reports affectedRows 0 for a select; PostgreSQL's rowCount is the rows returned there.
+function rowCount(result: { rows: unknown[]; affectedRows?: number }): number {
+  return Math.max(result.affectedRows ?? 0, result.rows.length)
+}
+
 function classify(error: unknown, what: string): CryptoVizError {
   const code = (error as { code?: string }).code
   return new CryptoVizError(
@@ -103,7 +108,7 @@ export class PgliteDatabase implements Database {
     if (this.#pg.closed) throw this.#closedError()
     try {
       const result = await this.#pg.query<R>(sql, [...params], { parsers })
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length }
+      return { rows: result.rows, rowCount: rowCount(result) }
     } catch (error) {
       throw classify(error, 'query')
     }
@@ -116,7 +121,7 @@ export class PgliteDatabase implements Database {
         async query<R>(sql: string, params: readonly unknown[] = []) {
           try {
             const result = await tx.query<R>(sql, [...params], { parsers })
-            return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length }
+            return { rows: result.rows, rowCount: rowCount(result) }
           } catch (error) {
             throw classify(error, 'query')
           }

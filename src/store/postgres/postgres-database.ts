@@ -133,6 +133,13 @@ export class PostgresDatabase implements Database {
       throw classifyPgError(error, 'connect')
     }
     let broken = false
+    // While checked out, the pool no longer listens for the client's errors: a server going away
+    // between two statements (a shutdown: 57P01) would be an unhandled 'error' event and kill the
+    // process. The next statement fails with it instead, and the client is discarded.
+    const onError = (): void => {
+      broken = true
+    }
+    client.on('error', onError)
     const tx: Transaction = {
       async query<R>(sql: string, params: readonly unknown[] = []) {
         try {
@@ -157,6 +164,7 @@ export class PostgresDatabase implements Database {
       throw error
     } finally {
       // A client whose connection failed is discarded, not returned to the pool.
+      client.off('error', onError)
       client.release(broken)
     }
   }

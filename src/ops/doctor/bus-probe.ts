@@ -1,0 +1,36 @@
+/**
+ * What the doctor asks of the bus, for either kind: is it there, what topics and partitions does it
+ * hold, where do the groups stand, and how old is the newest record of a topic. Kafka answers
+ * through the admin API (kafka-probe.ts); the embedded bus through a read-only look at its folder
+ * (embedded-probe.ts), because the running process holds the folder's lock.
+ */
+import type { GroupPartitionOffsets } from '../../bus/bus.ts'
+
+export interface TopicState {
+  partitions: number
+  /** Replicas of partition 0 (embedded: 1). */
+  replicationFactor: number
+  /** Partitions without a leader (Kafka only). */
+  leaderless: number[]
+}
+
+export interface GroupState {
+  /** Kafka's group state (Stable, Empty, …) or, embedded, whether a process has the bus open. */
+  state: string
+  members: number | undefined
+}
+
+export interface BusProbe {
+  readonly kind: 'kafka' | 'embedded'
+  /** Where the bus is, for messages: bootstrap servers, or the folder. */
+  readonly where: string
+  /** Resolves with a description of what answered; throws when the bus cannot be reached. */
+  reach(): Promise<string>
+  /** Each named topic's state, or undefined where it does not exist. */
+  topics(names: readonly string[]): Promise<Map<string, TopicState | undefined>>
+  groupOffsets(groupId: string, topics: readonly string[]): Promise<GroupPartitionOffsets[]>
+  group(groupId: string): Promise<GroupState>
+  /** Append time (epoch ms) of the newest record of each topic; undefined when it holds none. */
+  newestRecords(topics: readonly string[]): Promise<Map<string, number | undefined>>
+  close(): Promise<void>
+}

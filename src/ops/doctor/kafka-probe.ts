@@ -1,0 +1,89 @@
+/** The doctor's view of a Kafka broker, through the admin API with short timeouts and no retries. */
+import { Admin, ListOffsetTimestamps } from '@platformatic/kafka'
+import type { GroupPartitionOffsets } from '../../bus/bus.ts'
+import { KafkaInspector } from '../../bus/kafka/kafka-inspector.ts'
+import { type KafkaConnection, baseOptions } from '../../bus/kafka/kafka-options.ts'
+import type { BusProbe, GroupState, TopicState } from './bus-probe.ts'
+
+export class KafkaProbe implements BusProbe {
+  readonly kind = 'kafka'
+  readonly where: string
+  readonly #admin: Admin
+  readonly #inspector: KafkaInspector
+
+  constructor(connection: KafkaConnection, timeoutMs: number) {
+    this.where = connection.servers.join(',')
+    // One attempt each: the doctor reports a broker that does not answer, it does not wait for it.
+    this.#admin = new Admin({
+      ...baseOptions(connection, 'doctor'),
+      retries: 0,
+      connectTimeout: timeoutMs,
+      timeout: timeoutMs
+    })
+    this.#inspector = new KafkaInspector(connection)
+  }
+
+  async reach(): Promise<string> {
+    const metadata = await this.#admin.metadata({ topics: [] })
+    const brokers = [...metadata.brokers.entries()].map(([id, b]) => `${id}@${b.host}:${b.port}`)
+    return `${brokers.length} broker(s) (${brokers.join(', ')}), controller ${metadata.controllerId}`
+  }
+
+  async topics(names: readonly string[]): Promise<Map<string, TopicState | undefined>> {
+    const existing = new Set(await this.#admin.listTopics())
+    const present = names.filter(name => existing.has(name))
+    const metadata =
+      present.length === 0
+        ? undefined
+        : await this.#admin.metadata({ topics: [...present], forceUpdate: true })
+    return new Map(
+      names.map(name => {
+        const topic = metadata?.topics.get(name)
+        if (topic === undefined) return [name, undefined]
+        return [
+          name,
+          {
+            partitions: topic.partitionsCount,
+            replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+            leaderless: topic.partitions.flatMap((p, index) => (p.leader < 0 ? [index] : []))
+          }
+        ]
+      })
+    )
+  }
+
+  groupOffsets(groupId: string, topics: readonly string[]): Promise<GroupPartitionOffsets[]> {
+    return this.#inspector.groupOffsets(groupId, topics)
+  }
+
+  async group(groupId: string): Promise<GroupState> {
+    const group = (await this.#admin.describeGroups({ groups: [groupId] })).get(groupId)
+    return { state: String(group?.state ?? 'unknown'), members: group?.members.size }
+  }
+
+  async newestRecords(topics: readonly string[]): Promise<Map<string, number | undefined>> {
+    const metadata = await this.#admin.metadata({ topics: [...topics] })
+    // MAX_TIMESTAMP (KIP-734): the partition's record with the largest timestamp; -1 when empty.
+    const listed = await this.#admin.listOffsets({
+      topics: topics.map(name => ({
+        name,
+        partitions: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, p) => ({
+          partitionIndex: p,
+          timestamp: ListOffsetTimestamps.MAX
+        }))
+      }))
+    })
+    return new Map(
+      topics.map(name => {
+        const stamps = (listed.find(t => t.name === name)?.partitions ?? [])
+          .map(p => Number(p.timestamp))
+          .filter(ms => ms > 0)
+        return [name, stamps.length === 0 ? undefined : Math.max(...stamps)]
+      })
+    )
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#admin.close().catch(() => undefined), this.#inspector.close()])
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The fault suite (`npm run test:faults`; CI runs it after `npm test`). On a private Kafka,
+ * PostgreSQL and Redis (private-stack.ts), the real roles run as processes: one producer fed by
+ * the fake Kraken at a steady rate, two ingest and two analytics instances (two consumer groups of
+ * two members), and the API. Each fault is injected in turn while trades flow; after its repair
+ * the suite measures how long the pipeline took to store what was sent before the repair, lets the
+ * flow run on, pauses the exchange, waits for the pipeline to drain and counts: every trade the
+ * exchange made stored exactly once, candles equal to an independent computation. It prints a
+ * table of the faults survived and fails on any row that is not clean. Nothing here asserts speed.
+ */
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { silentLogger } from '../../src/log/logger.ts'
+import type { DoctorReport } from '../../src/ops/doctor/doctor.ts'
+import { PostgresDatabase } from '../../src/store/postgres/postgres-database.ts'
+import { type Fault, faults } from './faults.ts'
+import { type Tally, progress, tally } from './ledger.ts'
+import { PrivateStack, freePorts } from './private-stack.ts'
+import { RoleProcess } from './role-process.ts'
+import { SteadyExchange } from './steady-exchange.ts'
+
+const RATE = Number(process.env.FAULT_TRADES_PER_SECOND ?? 300)
+const OUTAGE_MS = Number(process.env.FAULT_OUTAGE_MS ?? 8_000)
+const FLOW_MS = 4_000
+const SYMBOLS = ['BTC/USD', 'ETH/USD', 'SOL/USD']
+
+const hold = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = performance.now()
+  for (;;) {
+    if (await check().catch(() => false)) return (performance.now() - started) / 1000
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms: ${what}`)
+    await hold(250)
+  }
+}
+
+interface Row extends Tally {
+  fault: string
+  recoverySeconds: number | undefined
+  crashes: string[]
+}
+
+function table(rows: readonly Row[]): string[] {
+  const header = ['fault', 'sent', 'stored', 'lost', 'doubled', 'candles ok', 'recovery (s)', 'verdict']
+  const cells = rows.map(r => [
+    r.fault,
+    String(r.sent),
+    String(r.stored),
+    String(r.lost),
+    String(r.doubled),
+    r.candlesOk ? 'yes' : 'NO',
+    r.recoverySeconds === undefined ? 'never' : r.recoverySeconds.toFixed(1),
+    clean(r) ? 'survived' : 'FAILED'
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map(c => (c[i] ?? '').length)))
+  const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(widths[i] ?? 0)).join(' | ')} |`
+  return [line(header), `|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)]
+}
+
+function clean(r: Row): boolean {
+  return r.lost === 0 && r.doubled === 0 && r.unexpected === 0 && r.candlesOk && r.crashes.length === 0
+}
+
+test(
+  'the pipeline survives Kafka, PostgreSQL, Redis, an ingest kill, an analytics rebalance and an exchange cut with nothing lost or doubled',
+  { timeout: 1_200_000 },
+  async () => {
+    const stack = await PrivateStack.create()
+    const roles: RoleProcess[] = []
+    let exchange: SteadyExchange | undefined
+    let db: PostgresDatabase | undefined
+    let keep = true
+    try {
+      process.stdout.write(`# private Kafka, PostgreSQL and Redis in ${stack.dir}\n`)
+      stack.infra('start')
+      exchange = await SteadyExchange.start({ symbols: SYMBOLS, tradesPerSecond: RATE })
+      const ports = await freePorts(7)
+      const logDir = join(stack.dir, 'logs')
+      mkdirSync(logDir, { recursive: true })
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        LOG_LEVEL: 'info',
+        BUS: 'kafka',
+        KAFKA_SERVERS: stack.kafkaServers,
+        KAFKA_READY_TIMEOUT_MS: '300000',
+        DATABASE_URL: stack.databaseUrl,
+        REDIS_URL: stack.redisUrl,
+        KRAKEN_WS_URL: exchange.server.wsUrl,
+        KRAKEN_REST_URL: exchange.server.restUrl,
+        SYMBOLS: SYMBOLS.join(','),
+        KRAKEN_CHANNELS: 'trade',
+        PRODUCER_SOURCES: 'kraken',
+        KRAKEN_REST_MIN_INTERVAL_MS: '100',
+        LAG_POLL_INTERVAL_MS: '2000',
+        API_PORT: String(ports + 6),
+        DATA_DIR: join(stack.dir, 'app-data')
+      }
+      for (const command of ['topics', 'migrate']) {
+        const result = spawnSync(process.execPath, ['src/cli.ts', command], { env, encoding: 'utf8' })
+        assert.equal(result.status, 0, `${command}: ${result.stderr}`)
+      }
+      const role = (name: string, kind: string, port: number): RoleProcess =>
+        new RoleProcess({ name, role: kind, env, logDir, opsPort: port })
+      const ingest = [role('ingest-1', 'ingest', ports), role('ingest-2', 'ingest', ports + 1)]
+      const analytics = [
+        role('analytics-1', 'analytics', ports + 2),
+        role('analytics-2', 'analytics', ports + 3)
+      ]
+      roles.push(
+        role('produce', 'produce', ports + 4),
+        ...ingest,
+        ...analytics,
+        role('api', 'api', ports + 5)
+      )
+      for (const r of roles) r.start()
+      await Promise.all(roles.map(r => r.ready()))
+      const live = exchange
+      await until('the producer to subscribe', async () => live.subscribed(), 60_000)
+      db = new PostgresDatabase({ url: stack.databaseUrl, log: silentLogger(), poolSize: 2 })
+      const database = db
+      exchange.resume()
+      await until('the first trades stored', async () => (await progress(database)).stored > 0, 120_000)
+      process.stdout.write(
+        `# ${RATE} trades/s over ${SYMBOLS.join(', ')}; outages of ${OUTAGE_MS / 1000} s\n`
+      )
+
+      const rows: Row[] = []
+      const targets = {
+        stack,
+        exchange,
+        ingest: ingest[0] as RoleProcess,
+        analytics: analytics[1] as RoleProcess
+      }
+      for (const fault of faults({ ...targets, outageMs: OUTAGE_MS }) satisfies Fault[]) {
+        await hold(FLOW_MS)
+        process.stdout.write(`# ${fault.name}…\n`)
+        await fault.inject()
+        await fault.repair()
+        const sentAtRepair = live.sentCount()
+        const recoverySeconds = await until(
+          'the trades sent before the repair to be stored',
+          async () => (await progress(database)).stored >= sentAtRepair,
+          240_000
+        ).catch(() => undefined)
+        await hold(FLOW_MS)
+        live.pause()
+        const sent = live.sentCount()
+        await until(
+          'the pipeline to drain',
+          async () => {
+            const p = await progress(database)
+            return p.stored >= sent && p.inCandles >= sent
+          },
+          180_000
+        ).catch(() => undefined)
+        const row: Row = {
+          fault: fault.name,
+          ...(await tally(database, live.sent())),
+          recoverySeconds,
+          crashes: roles.flatMap(r => r.unexpectedExits.splice(0))
+        }
+        rows.push(row)
+        process.stdout.write(
+          `# ${clean(row) ? 'survived' : 'FAILED'}: ${row.sent} sent, ${row.stored} stored${row.problems.length > 0 ? `; ${row.problems.slice(0, 5).join('; ')}` : ''}${row.crashes.length > 0 ? `; ${row.crashes.join('; ')}` : ''}\n`
+        )
+        live.resume()
+      }
+
+      const printed = table(rows)
+      process.stdout.write(
+        `\nFaults survived (${RATE} trades/s, ${OUTAGE_MS / 1000} s outages):\n\n${printed.join('\n')}\n\n`
+      )
+      mkdirSync('artifacts', { recursive: true })
+      writeFileSync('artifacts/fault-table.md', `${printed.join('\n')}\n`)
+
+      // The doctor, against the whole private stack after all that: every check passes.
+      const doctor = spawnSync(
+        process.execPath,
+        ['src/cli.ts', 'doctor', '--json', '--api-url', `http://127.0.0.1:${ports + 6}`],
+        { env: { ...env, LOG_LEVEL: 'silent' }, encoding: 'utf8' }
+      )
+      const report = JSON.parse(doctor.stdout) as DoctorReport
+      process.stdout.write(`# doctor: ${report.results.map(r => `${r.check} ${r.verdict}`).join(', ')}\n`)
+
+      for (const row of rows)
+        assert.ok(clean(row), `${row.fault}: ${[...row.problems, ...row.crashes].slice(0, 10).join('; ')}`)
+      assert.equal(rows.length, 6)
+      assert.ok(report.ok, `doctor: ${JSON.stringify(report.results.filter(r => r.verdict === 'fail'))}`)
+      keep = false
+    } catch (error) {
+      for (const r of roles) process.stdout.write(`\n--- ${r.name} (last lines) ---\n${r.logTail()}\n`)
+      process.stdout.write(`\n# kept ${stack.dir} for inspection\n`)
+      throw error
+    } finally {
+      await Promise.all(roles.map(r => r.stop()))
+      await db?.close()
+      await exchange?.close()
+      stack.dispose(keep)
+    }
+  }
+)

@@ -1,0 +1,97 @@
+/**
+ * A Kafka broker, a PostgreSQL server and a Redis of the fault suite's own, started with the
+ * project's scripts/infra.sh on free ports in a temporary folder, so the suite can stop, kill and
+ * restart them without touching the infrastructure other tests (and people) share.
+ */
+import { spawnSync } from 'node:child_process'
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export type Service = 'kafka' | 'postgres' | 'redis'
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+/** `count` consecutive free ports from a random base in 20000–45000. */
+export async function freePorts(count: number): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 25_000)
+    const free = await Promise.all(Array.from({ length: count }, (_, i) => portFree(base + i)))
+    if (free.every(Boolean)) return base
+  }
+}
+
+export class PrivateStack {
+  readonly dir: string
+  readonly kafkaPort: number
+  readonly pgPort: number
+  readonly redisPort: number
+  readonly #env: NodeJS.ProcessEnv
+
+  private constructor(dir: string, base: number) {
+    this.dir = dir
+    // base: Kafka, +1 controller, +2..+5 the broker's fault listeners (unused here), +6 PostgreSQL, +7 Redis.
+    this.kafkaPort = base
+    this.pgPort = base + 6
+    this.redisPort = base + 7
+    this.#env = {
+      ...process.env,
+      KAFKA_PORT: String(base),
+      KAFKA_CONTROLLER_PORT: String(base + 1),
+      KAFKA_FAULT_PORT: String(base + 2),
+      PGPORT: String(this.pgPort),
+      REDIS_PORT: String(this.redisPort),
+      KAFKA_HEAP_OPTS: '-Xms128m -Xmx512m',
+      CRYPTO_VIZ_DATA_DIR: dir
+    }
+  }
+
+  static async create(): Promise<PrivateStack> {
+    const dir = mkdtempSync(join(tmpdir(), 'cv-faults-'))
+    // PostgreSQL runs as its own user when we are root: it must be able to reach its folder.
+    chmodSync(dir, 0o755)
+    return new PrivateStack(dir, await freePorts(8))
+  }
+
+  get kafkaServers(): string {
+    return `127.0.0.1:${this.kafkaPort}`
+  }
+
+  get databaseUrl(): string {
+    return `postgres://cryptoviz:cryptoviz@127.0.0.1:${this.pgPort}/cryptoviz`
+  }
+
+  get redisUrl(): string {
+    return `redis://127.0.0.1:${this.redisPort}`
+  }
+
+  /** Runs scripts/infra.sh with this stack's ports and folder; throws with its output on failure. */
+  infra(command: 'start' | 'stop', ...services: Service[]): void {
+    const result = spawnSync('bash', ['scripts/infra.sh', command, ...services], {
+      env: this.#env,
+      encoding: 'utf8',
+      timeout: 180_000
+    })
+    if (result.status !== 0)
+      throw new Error(
+        `scripts/infra.sh ${command} ${services.join(' ')} failed:\n${result.stderr}${result.stdout}`
+      )
+  }
+
+  /** Stops everything (best effort) and removes the folder unless asked to keep it. */
+  dispose(keep: boolean): void {
+    try {
+      this.infra('stop')
+    } catch {
+      // already down
+    }
+    if (!keep) rmSync(this.dir, { recursive: true, force: true })
+  }
+}
