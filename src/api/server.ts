@@ -36,6 +36,7 @@ import { candlesRoutes } from './routes/candles.ts'
 import type { ApiSettings, RouteContext } from './routes/context.ts'
 import { operationsRoutes } from './routes/operations.ts'
 import { pipelineRoutes } from './routes/pipeline.ts'
+import { pressureRoutes } from './routes/pressure.ts'
 import { sentimentRoutes } from './routes/sentiment.ts'
 import { streamRoutes } from './routes/stream.ts'
 import { symbolsRoutes } from './routes/symbols.ts'
@@ -193,6 +194,7 @@ async function assembleHttp(
   for (const register of [
     symbolsRoutes,
     candlesRoutes,
+    pressureRoutes,
     tradesRoutes,
     articlesRoutes,
     sentimentRoutes,

@@ -7,9 +7,11 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse as parseDotenv } from 'dotenv'
 import { CryptoVizError, ErrorCodes } from '../errors/errors.ts'
+import type { FeedSelection, MacdSpec } from './signal-parsers.ts'
 import type { FeedSpec } from './source-parsers.ts'
 import { type VariableName, type VariableValues, variables } from './variables.ts'
 
+export type { FeedSelection, MacdSpec } from './signal-parsers.ts'
 export type { FeedSpec } from './source-parsers.ts'
 export type KrakenChannel = VariableValues['KRAKEN_CHANNELS'][number]
 export type ProducerSource = VariableValues['PRODUCER_SOURCES'][number]
@@ -89,6 +91,20 @@ export interface Config {
     readonly userAgent: string
     readonly seenRetentionDays: number
     readonly skipSponsored: boolean
+    /** Fetching each new article's page for its main text. */
+    readonly articles: {
+      readonly feeds: FeedSelection
+      readonly userAgent: string
+      readonly timeoutMs: number
+      readonly budgetMs: number
+      readonly maxBytes: number
+      readonly maxRedirects: number
+      readonly concurrency: number
+      readonly hostConcurrency: number
+      readonly hostRatePerMinute: number
+      readonly hostBurst: number
+      readonly allowPrivateHosts: readonly string[]
+    }
   }
   readonly api: {
     readonly host: string
@@ -128,6 +144,7 @@ export interface Config {
       readonly bollingerPeriod: number
       readonly bollingerStdDev: number
       readonly volatilityPeriod: number
+      readonly macd: MacdSpec | undefined
     }
     readonly sentiment: { readonly halfLifeMinutes: number; readonly windowHours: number }
     readonly alerts: {
@@ -142,6 +159,15 @@ export interface Config {
       readonly sentimentSwing: number
       readonly sentimentWindowHours: number
       readonly sentimentMinArticles: number
+    }
+    readonly whale: {
+      /** Floor (and fixed threshold) for USD-quoted pairs; 0 disables the rule. */
+      readonly minNotionalUsd: number
+      /** Per-pair thresholds in the quote currency. */
+      readonly bySymbol: ReadonlyMap<string, number>
+      /** 0: fixed thresholds only. */
+      readonly quantile: number
+      readonly window: number
     }
   }
 }
@@ -250,7 +276,20 @@ export function configFromEnv(env: Env): Config {
       fetchTimeoutMs: v.NEWS_FETCH_TIMEOUT_MS,
       userAgent: v.NEWS_USER_AGENT,
       seenRetentionDays: v.NEWS_SEEN_RETENTION_DAYS,
-      skipSponsored: v.NEWS_SKIP_SPONSORED
+      skipSponsored: v.NEWS_SKIP_SPONSORED,
+      articles: {
+        feeds: checkedSelection(v.NEWS_ARTICLE_FETCH, v.NEWS_FEEDS),
+        userAgent: v.NEWS_ARTICLE_USER_AGENT,
+        timeoutMs: v.NEWS_ARTICLE_TIMEOUT_MS,
+        budgetMs: v.NEWS_ARTICLE_BUDGET_MS,
+        maxBytes: v.NEWS_ARTICLE_MAX_BYTES,
+        maxRedirects: v.NEWS_ARTICLE_MAX_REDIRECTS,
+        concurrency: v.NEWS_ARTICLE_CONCURRENCY,
+        hostConcurrency: v.NEWS_ARTICLE_HOST_CONCURRENCY,
+        hostRatePerMinute: v.NEWS_ARTICLE_HOST_RATE_PER_MIN,
+        hostBurst: v.NEWS_ARTICLE_HOST_BURST,
+        allowPrivateHosts: v.NEWS_ARTICLE_ALLOW_PRIVATE_HOSTS
+      }
     },
     api: {
       host: v.API_HOST,
@@ -287,7 +326,8 @@ export function configFromEnv(env: Env): Config {
         rsiPeriod: v.INDICATOR_RSI_PERIOD,
         bollingerPeriod: v.INDICATOR_BOLLINGER_PERIOD,
         bollingerStdDev: v.INDICATOR_BOLLINGER_STDDEV,
-        volatilityPeriod: v.INDICATOR_VOLATILITY_PERIOD
+        volatilityPeriod: v.INDICATOR_VOLATILITY_PERIOD,
+        macd: v.INDICATOR_MACD
       },
       sentiment: {
         halfLifeMinutes: v.SENTIMENT_HALF_LIFE_MINUTES,
@@ -305,9 +345,30 @@ export function configFromEnv(env: Env): Config {
         sentimentSwing: v.ALERT_SENTIMENT_SWING,
         sentimentWindowHours: v.ALERT_SENTIMENT_WINDOW_HOURS,
         sentimentMinArticles: v.ALERT_SENTIMENT_MIN_ARTICLES
+      },
+      whale: {
+        minNotionalUsd: v.WHALE_MIN_NOTIONAL_USD,
+        bySymbol: v.WHALE_MIN_NOTIONAL_BY_SYMBOL,
+        quantile: v.WHALE_QUANTILE,
+        window: v.WHALE_QUANTILE_WINDOW
       }
     }
   })
+}
+
+/** A feed named in NEWS_ARTICLE_FETCH must exist: a misspelt name would silently fetch nothing. */
+function checkedSelection(selection: FeedSelection, feeds: readonly FeedSpec[]): FeedSelection {
+  const named = selection.kind === 'all' ? selection.except : selection.names
+  const unknown = named.filter(name => !feeds.some(feed => feed.name === name))
+  if (unknown.length > 0) {
+    throw new CryptoVizError(
+      ErrorCodes.CONFIG_INVALID,
+      `invalid configuration:\n  NEWS_ARTICLE_FETCH: ${unknown.map(n => JSON.stringify(n)).join(', ')} ` +
+        `${unknown.length > 1 ? 'are' : 'is'} not a feed of NEWS_FEEDS (${feeds.map(f => f.name).join(', ')})`,
+      { fatal: true }
+    )
+  }
+  return selection
 }
 
 /** Reads `.env` (if present) under the process environment, which takes precedence. */

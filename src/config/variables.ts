@@ -18,6 +18,7 @@ import {
   uniqueList,
   url
 } from './parsers.ts'
+import { signalVariables } from './signal-variables.ts'
 import { feedSpec, krakenSymbol } from './source-parsers.ts'
 
 export interface Variable<T> {
@@ -434,7 +435,8 @@ export const variables = {
     boolean(),
     'false',
     'Drop sponsored items and press releases instead of publishing them with sponsored=true.'
-  )
+  ),
+  ...signalVariables
 } as const satisfies Record<string, Variable<unknown>>
 
 export type VariableName = keyof typeof variables

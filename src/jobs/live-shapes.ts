@@ -3,6 +3,7 @@
  * fields, decimals as strings, times as ISO 8601 text. One event per symbol (or article, alert,
  * coin) per batch, carrying the rows stored for it.
  */
+import { excerptOf } from '../lib/excerpt.ts'
 import type { LiveEvent } from '../live/live-events.ts'
 import type { AlertV1 } from '../schemas/alert.v1.ts'
 import type { ArticleV1 } from '../schemas/article.v1.ts'
@@ -89,6 +90,12 @@ export function articleEvents(articles: readonly ArticleV1[], storedAt: string):
         url: a.url,
         title: a.title,
         summary: a.summary,
+        excerpt: excerptOf(a.content ?? a.summary),
+        contentLength: a.content?.length ?? 0,
+        extraction:
+          a.extraction === undefined
+            ? null
+            : { status: a.extraction.status, reason: a.extraction.reason ?? null },
         authors: a.authors,
         categories: a.categories,
         imageUrl: a.imageUrl ?? null,

@@ -22,6 +22,8 @@ export interface SourceEndpoints {
   /** Pairs to subscribe (a recorded session serves its own). */
   symbols?: readonly string[]
   feeds?: readonly FeedSpec[]
+  /** Article pages: where to connect for an article URL, and the loopback hosts that may serve them. */
+  pages?: { route: (url: URL) => URL; allowPrivate: readonly string[] }
 }
 
 export interface ProduceRoleOptions {
@@ -37,7 +39,11 @@ export function endpointsOf(replay: ReplaySources): SourceEndpoints {
     krakenWsUrl: replay.kraken.wsUrl,
     krakenRestUrl: replay.kraken.restUrl,
     symbols: replay.kraken.symbols,
-    feeds: replay.feeds
+    feeds: replay.feeds,
+    // Replay serves the articles' pages too, from the feed server's site farm.
+    ...(replay.feedServer === undefined
+      ? {}
+      : { pages: { route: replay.feedServer.route, allowPrivate: [replay.feedServer.host] } })
   }
 }
 
@@ -97,6 +103,7 @@ export function produceRole(options: ProduceRoleOptions = {}): Role {
             log,
             // Replayed feeds are local and static: no need to spread the first polls over 10 s.
             ...(replaying ? { tuning: { startSpreadMs: 500 } } : {}),
+            ...(endpoints?.pages === undefined ? {} : { pages: endpoints.pages }),
             ...(options.topics?.article === undefined ? {} : { topic: options.topics.article })
           })
         : undefined

@@ -73,7 +73,31 @@ export function createProducerMetrics(registry: Registry) {
     feedPolls: counter('feed_polls_total', 'Feed polls by outcome', ['feed', 'outcome']),
     feedItems: counter('feed_items_total', 'Feed items by outcome', ['feed', 'outcome']),
     feedUp: gauge('feed_up', '1 when the last poll of the feed succeeded', ['feed']),
-    feedLastSuccess: gauge('feed_last_success_timestamp_seconds', 'Time of the last good poll', ['feed'])
+    feedLastSuccess: gauge('feed_last_success_timestamp_seconds', 'Time of the last good poll', ['feed']),
+
+    // Article pages (main text).
+    articleExtractions: counter(
+      'article_extractions_total',
+      'New articles by how their main text was obtained (status: extracted, feed, failed, skipped; reason: the problem kind)',
+      ['feed', 'status', 'reason']
+    ),
+    articleWaiting: gauge('article_waiting', 'Articles waiting for their page (queued or being fetched)'),
+    articleFetchSeconds: histogram(
+      'article_fetch_seconds',
+      'Time to fetch one article page once its turn came (redirects and body included)',
+      latencyBuckets
+    ),
+    articleExtractSeconds: histogram(
+      'article_extract_seconds',
+      'Time the extraction worker spent on one page (decoding, parsing, Readability)',
+      latencyBuckets
+    ),
+    articlePageBytes: counter('article_page_bytes_total', 'Bytes of article pages read (decompressed)'),
+    articleRobots: counter(
+      'article_robots_fetches_total',
+      'robots.txt fetches by outcome (rules, no_rules, unreachable)',
+      ['outcome']
+    )
   }
 }
 

@@ -91,6 +91,7 @@ const shell = new Shell({
 const viewTitles: Record<ViewName, string> = {
   overview: 'Markets',
   symbol: 'Chart',
+  pressure: 'Pressure',
   news: 'News',
   alerts: 'Alerts',
   pipeline: 'Pipeline'
@@ -101,6 +102,10 @@ async function createView(next: Route): Promise<View> {
     case 'symbol': {
       const { SymbolView } = await import('./views/symbol-view.ts')
       return new SymbolView(context, next.symbol ?? 'BTC/USD')
+    }
+    case 'pressure': {
+      const { PressureView } = await import('./views/pressure-view.ts')
+      return new PressureView(context)
     }
     case 'news': {
       const { NewsView } = await import('./views/news-view.ts')

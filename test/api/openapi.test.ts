@@ -49,6 +49,7 @@ test('every route the server answers is in the document, and every documented op
   for (const expected of [
     'GET /api/symbols',
     'GET /api/candles',
+    'GET /api/pressure',
     'GET /api/trades',
     'GET /api/articles',
     'GET /api/sentiment',

@@ -29,12 +29,18 @@ export async function startNews(options: {
   topic: string
   dataDir: string
   news?: Partial<NewsSettings>
+  /** Article pages: route and loopback hosts (default: pages not fetched unless `news.articles` says). */
+  pages?: { route?: (url: URL) => URL; allowPrivate?: readonly string[] }
 }): Promise<NewsRun> {
+  const defaults = configFromEnv({}).news
+  // Fixture feeds link to the real sites: without a route to the site farm, pages are not fetched.
+  const articles = { ...defaults.articles, feeds: { kind: 'only' as const, names: [] } }
   const bus = new KafkaBus(testKafka, silentLogger())
   const metrics = createProducerMetrics(createMetricsRegistry())
   const publisher = new BufferedPublisher({ bus, metrics, log: silentLogger(), maxRecords: 10_000 })
   const producer = await NewsProducer.create({
-    news: { ...configFromEnv({}).news, feeds: options.feeds, fetchTimeoutMs: 1_000, ...options.news },
+    news: { ...defaults, articles, feeds: options.feeds, fetchTimeoutMs: 1_000, ...options.news },
+    ...(options.pages === undefined ? {} : { pages: options.pages }),
     dataDir: options.dataDir,
     publisher,
     metrics,

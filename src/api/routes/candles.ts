@@ -14,8 +14,9 @@ import { JSON_TYPE, type RouteContext } from './context.ts'
 export const candlesGroup = (symbol: string, interval: string): string => `candles:${symbol}:${interval}`
 
 const IndicatorsParam = Type.String({
-  pattern: '^[a-z0-9_]{1,40}(,[a-z0-9_]{1,40}){0,9}$',
-  description: 'up to 10 indicator names, comma-separated, e.g. sma_20,ema_20,rsi_14,bb_upper_20_2'
+  pattern: '^[a-z0-9_]{1,40}(,[a-z0-9_]{1,40}){0,15}$',
+  description:
+    'up to 16 indicator names, comma-separated, e.g. sma_20,ema_20,rsi_14,bb_upper_20_2,macd_12_26_9,macd_signal_12_26_9,macd_hist_12_26_9'
 })
 
 const CandlesResponse = Type.Object({

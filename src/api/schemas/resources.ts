@@ -65,6 +65,27 @@ export const Candle = Type.Object(
   { $id: 'Candle' }
 )
 
+export const PressurePoint = Type.Object(
+  {
+    bucket: Type.String({ description: 'start of the interval, RFC 3339 UTC' }),
+    buyVolume: Type.String({ description: 'taker-buy base volume, exact decimal' }),
+    sellVolume: Type.String({ description: 'taker-sell base volume, exact decimal' }),
+    imbalance: Type.String({
+      description: '(buy − sell) / (buy + sell), exact decimal text from -1 (all sells) to 1 (all buys)',
+      examples: ['0.250000000000']
+    }),
+    buyTrades: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'taker-buy trades (null for buckets stored before per-side counts were kept)'
+    }),
+    sellTrades: Type.Union([Type.Integer(), Type.Null()]),
+    buyQuoteVolume: Type.Union([Type.String(), Type.Null()], {
+      description: 'taker-buy Σ price × qty, exact decimal (quote currency)'
+    }),
+    sellQuoteVolume: Type.Union([Type.String(), Type.Null()])
+  },
+  { $id: 'PressurePoint' }
+)
+
 export const IndicatorPoint = Type.Object({ bucket: Time, value: Type.Number() }, { $id: 'IndicatorPoint' })
 
 export const Trade = Type.Object(
@@ -99,6 +120,25 @@ export const Article = Type.Object(
     url: Type.String(),
     title: Type.String(),
     summary: Type.String(),
+    excerpt: Type.String({
+      description:
+        'the start of the main text (else the summary), about 320 characters; read the rest at `url`'
+    }),
+    contentLength: Type.Integer({ description: 'characters of main text stored (0: the feed summary only)' }),
+    extraction: Type.Union(
+      [
+        Type.Object({
+          status: Type.String({
+            enum: ['extracted', 'feed', 'failed', 'skipped'],
+            description:
+              'extracted: from the article page; feed: the feed carried the full text; failed/skipped: the summary only'
+          }),
+          reason: Type.Union([Type.String(), Type.Null()], { description: 'why it failed or was skipped' })
+        }),
+        Type.Null()
+      ],
+      { description: 'how the main text was obtained (null: not attempted)' }
+    ),
     authors: Type.Array(Type.String()),
     categories: Type.Array(Type.String()),
     imageUrl: Nullable(Type.String()),
@@ -147,6 +187,7 @@ export const sharedSchemas = [
   ErrorResponse,
   Ticker,
   Candle,
+  PressurePoint,
   IndicatorPoint,
   Trade,
   ArticleSentiment,

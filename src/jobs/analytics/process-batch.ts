@@ -59,13 +59,19 @@ function applyRecord(
   if (decoded.kind === 'trade') {
     const t = decoded.value
     const candles = state.candlesFor(partition, t.symbol)
-    const result = candles.apply({
+    const trade = {
       tradeId: t.tradeId,
       ts: isoToMicros(t.exchangeTs) ?? 0,
       price: parseDecimal(t.price),
       qty: parseDecimal(t.qty),
       side: t.side
-    })
+    }
+    const result = candles.apply(trade)
+    // The whale rule sees exactly the trades the candles count, in partition order.
+    if (result.outcome === 'applied') {
+      const whale = state.whalesFor(partition, t.symbol).check(trade)
+      if (whale !== undefined) work.drafts.push(whale)
+    }
     if (result.closed !== undefined) {
       const series = candles.series('1m')
       for (const draft of [
@@ -176,11 +182,12 @@ export function processBatch(
     for (const candles of partition.candles.values()) {
       collectCandles(work, candles, settings)
       candles.prune()
+      const whale = partition.whales.get(candles.symbol)?.toState()
       work.states.push({
         topic: partition.topic,
         partition: partition.partition,
         key: candles.symbol,
-        state: candles.toState()
+        state: whale === undefined ? candles.toState() : { ...candles.toState(), whale }
       })
     }
     for (const spreads of partition.spreads.values()) {

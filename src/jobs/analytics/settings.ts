@@ -3,6 +3,7 @@ import type { Config } from '../../config/config.ts'
 import { MICROS_PER_MINUTE } from '../../lib/event-time.ts'
 import type { AlertSettings } from './alerts/rules.ts'
 import { type IndicatorSettings, effectiveWindow } from './indicators/indicator-set.ts'
+import type { WhaleSettings } from './whales/whale-watch.ts'
 
 export interface AnalyticsSettings {
   readonly latenessMicros: number
@@ -16,6 +17,7 @@ export interface AnalyticsSettings {
   readonly spreadHistory: number
   readonly spreadLoad: number
   readonly alerts: AlertSettings
+  readonly whale: WhaleSettings
   readonly cooldownMicros: number
   readonly sentiment: { readonly halfLifeSeconds: number; readonly windowSeconds: number }
 }
@@ -39,6 +41,7 @@ export function analyticsSettings(config: Config['analytics']): AnalyticsSetting
     spreadHistory,
     spreadLoad: spreadHistory + latenessBuckets,
     alerts: config.alerts,
+    whale: config.whale,
     cooldownMicros: config.alerts.cooldownMinutes * MICROS_PER_MINUTE,
     sentiment: {
       halfLifeSeconds: config.sentiment.halfLifeMinutes * 60,

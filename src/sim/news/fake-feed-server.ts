@@ -12,6 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { type Server, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { type FeedItemText, defaultPagesDir, itemsOf, servePage, siteRoute } from './article-pages.ts'
 import { shiftFeedDates } from './shift-dates.ts'
 
 export interface FakeFeedsOptions {
@@ -20,6 +21,8 @@ export interface FakeFeedsOptions {
   host?: string
   port?: number
   shiftDates?: boolean
+  /** Folder of article page fixtures (default fixtures/pages of this repository). */
+  pagesDir?: string
 }
 
 export interface FeedEndpoint {
@@ -35,6 +38,10 @@ export interface FakeFeeds {
   url(path: string): string
   /** Replaces (or adds) a document, e.g. to publish a new item; its ETag changes with it. */
   setDocument(path: string, body: string | Buffer): void
+  /** Where an article URL is served by this server's site farm (the producer's page route). */
+  readonly route: (url: URL) => URL
+  /** This server's host:port, to allow although it is a loopback address. */
+  readonly host: string
   /** Requests seen per path, and how many were answered 304. */
   stats(): { requests: Record<string, number>; notModified: number }
   close(): Promise<void>
@@ -60,6 +67,13 @@ export async function startFakeFeeds(options: FakeFeedsOptions = {}): Promise<Fa
   let notModified = 0
   const pending = new Set<ServerResponse>()
   const now = Date.now()
+  let items: Map<string, FeedItemText> | undefined
+  const serving = {
+    dir: (options.pagesDir ?? defaultPagesDir).replace(/\/?$/, '/'),
+    items: () => (items ??= itemsOf([...documents].filter(([p]) => !p.includes('/')).map(([, d]) => d.body))),
+    pending,
+    requests
+  }
 
   const store = (path: string, body: Buffer): void => {
     documents.set(path, {
@@ -87,6 +101,7 @@ export async function startFakeFeeds(options: FakeFeedsOptions = {}): Promise<Fa
       response.writeHead(Number(status), headers).end(`<html><body>${status}</body></html>`)
       return
     }
+    if (servePage(path, response, serving)) return
     if (path === 'slow') {
       pending.add(response)
       const ms = Number(url.searchParams.get('ms') ?? 3_600_000)
@@ -139,7 +154,12 @@ export async function startFakeFeeds(options: FakeFeedsOptions = {}): Promise<Fa
     baseUrl,
     feeds,
     url: path => `${baseUrl}/${documents.has(path) ? `feeds/${path}` : path}`,
-    setDocument: (path, body) => store(path, Buffer.isBuffer(body) ? body : Buffer.from(body)),
+    route: siteRoute(baseUrl),
+    host: new URL(baseUrl).host,
+    setDocument: (path, body) => {
+      store(path, Buffer.isBuffer(body) ? body : Buffer.from(body))
+      items = undefined
+    },
     stats: () => ({ requests: { ...requests }, notModified }),
     close: async () => {
       for (const response of pending) response.destroy()

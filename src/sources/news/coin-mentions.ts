@@ -2,7 +2,9 @@
  * Coin mentions in an article: names (case-insensitive whole words, possessives and plurals
  * included), tickers (uppercase standalone), cashtags (`$btc`, `#ETH`, any case) and pair forms
  * (`BTC/USD`, `BTC-USD`, `BTCUSDT`). Words that double as tickers or names need more evidence
- * (coin-dictionary.ts). A feed's own categories count as one mention each. Pure.
+ * (coin-dictionary.ts). A feed's own categories count as one mention each. Mentions are weighted by
+ * where they are (title 3, feed text 2, category 2, page body 1) to order the coins and to leave out
+ * a coin the page body names only in passing. Pure.
  */
 import type { ArticleV1 } from '../../schemas/index.ts'
 import { type CoinEntry, coinDictionary } from './coin-dictionary.ts'
@@ -61,23 +63,38 @@ function shouting(text: string): boolean {
   return letters.length > 12 && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.7
 }
 
+/** Weights of a mention by where it is: the title says what an article is about, the page body least. */
+export const MENTION_WEIGHTS = { title: 3, body: 2, category: 2, content: 1 } as const
+/** A coin counts for an article from this weight on: one passing mention deep in a page body does not. */
+const MIN_RELEVANCE = 2
+
 export function coinMentions(input: {
   title: string
+  /** The feed's own text (summary, or full text when the feed carries it). */
   body: string
+  /** The main text fetched from the article page, if any. */
+  content?: string
   categories: readonly string[]
 }): CoinMentions {
-  const all = `${input.title}\n${input.body}`
+  const content = input.content ?? ''
+  const all = `${input.title}\n${input.body}\n${content}`
   const strongIn = (text: string, m: Matcher) => count(m.strong, text)
   const strongTotal = matchers.reduce((n, m) => n + strongIn(all, m), 0)
   const context = cryptoContext.test(all) || strongTotal > 0
-  const results: CoinMentions = []
+  const scored: { code: string; mentions: number; inTitle: boolean; relevance: number }[] = []
   for (const m of matchers) {
     const weakIn = (text: string) => (context && !shouting(text) ? count(m.weak, text) : 0)
     const inTitle = strongIn(input.title, m) + weakIn(input.title)
     const inBody = strongIn(input.body, m) + weakIn(input.body)
+    const inContent = content === '' ? 0 : strongIn(content, m) + weakIn(content)
     const tagged = input.categories.filter(c => byName.get(c.trim().toLowerCase()) === m.code).length
-    const mentions = inTitle + inBody + tagged
-    if (mentions > 0) results.push({ code: m.code, mentions, inTitle: inTitle > 0 })
+    const mentions = inTitle + inBody + inContent + tagged
+    const w = MENTION_WEIGHTS
+    const relevance = w.title * inTitle + w.body * inBody + w.content * inContent + w.category * tagged
+    if (mentions > 0 && relevance >= MIN_RELEVANCE)
+      scored.push({ code: m.code, mentions, inTitle: inTitle > 0, relevance })
   }
-  return results.sort((a, b) => b.mentions - a.mentions || (a.code < b.code ? -1 : 1))
+  return scored
+    .sort((a, b) => b.relevance - a.relevance || b.mentions - a.mentions || (a.code < b.code ? -1 : 1))
+    .map(({ code, mentions, inTitle }) => ({ code, mentions, inTitle }))
 }

@@ -12,6 +12,7 @@ import { nowIsoMicros } from '../../lib/time.ts'
 import { type ArticleV1, articleCodec } from '../../schemas/index.ts'
 import type { ProducerMetrics } from '../producer-metrics.ts'
 import type { BufferedPublisher } from '../publish/buffered-publisher.ts'
+import type { ArticleReader } from './articles/article-reader.ts'
 import { titleKey } from './canonical-url.ts'
 import { decodeFeed } from './decode.ts'
 import { FeedProblem } from './feed-problem.ts'
@@ -43,6 +44,8 @@ export interface PollerContext {
   fetchTimeoutMs: number
   skipSponsored: boolean
   signal: AbortSignal
+  /** Reads each new article's page before it is published (absent: the feed text only). */
+  reader?: ArticleReader | undefined
 }
 
 export class FeedPoller {
@@ -51,6 +54,8 @@ export class FeedPoller {
   readonly #log: Logger
   #validators: Validators = {}
   #status: FeedStatus
+  /** New articles on their way to the publisher, in feed order (pages being read). */
+  #publishing: Promise<void> = Promise.resolve()
 
   constructor(feed: FeedSpec, context: PollerContext) {
     this.feed = feed
@@ -72,6 +77,11 @@ export class FeedPoller {
 
   status(): FeedStatus {
     return { ...this.#status }
+  }
+
+  /** Resolves once every article of the polls so far was handed to the publisher. */
+  drain(): Promise<void> {
+    return this.#publishing
   }
 
   /** One poll. Never throws: every failure ends up in the status. Returns a wait hint (Retry-After). */
@@ -159,7 +169,7 @@ export class FeedPoller {
   }
 
   #publish(articles: { article: ArticleV1; keys: ArticleKeys }[]): void {
-    const { seen, publisher } = this.#c
+    const { seen } = this.#c
     const now = Date.now()
     for (const { article, keys } of articles) {
       if (seen.duplicateBy(keys, now) !== undefined) {
@@ -183,18 +193,43 @@ export class FeedPoller {
         continue
       }
       seen.mark(keys, now)
-      publisher.enqueue({ topic: this.#c.topic, key: article.id, value }, outcome => {
-        if (outcome === 'published') {
-          seen.persist(keys, now)
-          this.#count('published')
-        } else {
-          // Offer it again next poll: forget it, and the validators that would make the poll a 304.
-          seen.unmark(keys)
-          this.#validators = {}
-          this.#count('dropped')
+      const reader = this.#c.reader
+      if (reader === undefined) {
+        this.#enqueue(article, keys, now, value)
+        continue
+      }
+      // Pages are read concurrently (as the rate limits allow); articles are published in feed
+      // order, each once its page is read or its budget is spent.
+      const read = reader.read(article, this.feed.name, now)
+      this.#publishing = this.#publishing.then(async () => {
+        const full = await read
+        let encoded = value
+        try {
+          encoded = articleCodec.encode(full)
+        } catch (error) {
+          this.#log.warn(
+            { err: describeError(error), url: article.url },
+            'article with its page text failed validation; published without it'
+          )
         }
+        this.#enqueue(full, keys, now, encoded)
       })
     }
+  }
+
+  #enqueue(article: ArticleV1, keys: ArticleKeys, now: number, value: string): void {
+    const { seen, publisher } = this.#c
+    publisher.enqueue({ topic: this.#c.topic, key: article.id, value }, outcome => {
+      if (outcome === 'published') {
+        seen.persist(keys, now)
+        this.#count('published')
+      } else {
+        // Offer it again next poll: forget it, and the validators that would make the poll a 304.
+        seen.unmark(keys)
+        this.#validators = {}
+        this.#count('dropped')
+      }
+    })
   }
 
   #count(outcome: 'published' | 'duplicate' | 'invalid' | 'sponsored_skipped' | 'dropped'): void {

@@ -9,6 +9,8 @@ import { TopicNames } from '../../bus/topics.ts'
 import type { Config } from '../../config/config.ts'
 import type { ProducerMetrics } from '../producer-metrics.ts'
 import type { BufferedPublisher } from '../publish/buffered-publisher.ts'
+import { selects } from '../../config/signal-parsers.ts'
+import { ArticleReader } from './articles/article-reader.ts'
 import { type FeedStatus, FeedPoller } from './feed-poller.ts'
 import { SeenStore } from './seen-store.ts'
 
@@ -23,6 +25,8 @@ export interface NewsProducerOptions {
   topic?: string
   /** Seen-set file (default <dataDir>/news/seen.tsv). */
   seenPath?: string
+  /** Article pages: where to connect (replay's site farm) and loopback hosts to allow. */
+  pages?: { route?: (url: URL) => URL; allowPrivate?: readonly string[] }
   tuning?: {
     /** First polls are spread over this long (default min(interval, 10 s)). */
     startSpreadMs?: number
@@ -36,6 +40,7 @@ export class NewsProducer {
   readonly #o: NewsProducerOptions
   readonly #seen: SeenStore
   readonly #pollers: FeedPoller[]
+  readonly #reader: ArticleReader | undefined
   readonly #stop = new AbortController()
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #running = new Set<Promise<unknown>>()
@@ -46,6 +51,17 @@ export class NewsProducer {
     this.#o = options
     this.#seen = seen
     const log = options.log.child({ component: 'news-producer' })
+    const fetchPages = options.news.feeds.filter(feed => selects(options.news.articles.feeds, feed.name))
+    this.#reader =
+      fetchPages.length === 0
+        ? undefined
+        : new ArticleReader({
+            settings: options.news.articles,
+            metrics: options.metrics,
+            log,
+            ...(options.pages?.route === undefined ? {} : { route: options.pages.route }),
+            ...(options.pages?.allowPrivate === undefined ? {} : { allowPrivate: options.pages.allowPrivate })
+          })
     this.#pollers = options.news.feeds.map(
       feed =>
         new FeedPoller(feed, {
@@ -57,7 +73,8 @@ export class NewsProducer {
           userAgent: options.news.userAgent,
           fetchTimeoutMs: options.news.fetchTimeoutMs,
           skipSponsored: options.news.skipSponsored,
-          signal: this.#stop.signal
+          signal: this.#stop.signal,
+          reader: fetchPages.includes(feed) ? this.#reader : undefined
         })
     )
   }
@@ -84,7 +101,10 @@ export class NewsProducer {
     await Promise.all(
       this.#pollers
         .filter(p => name === undefined || p.feed.name === name)
-        .map(p => this.#limited(() => p.poll()))
+        .map(async p => {
+          await this.#limited(() => p.poll())
+          await p.drain()
+        })
     )
   }
 
@@ -96,12 +116,17 @@ export class NewsProducer {
     return this.#seen.size
   }
 
-  /** Stops polling and waits for polls in flight. */
+  /**
+   * Stops polling and waits for polls in flight; articles still waiting for their page are handed
+   * to the publisher at once, marked as skipped (shutdown), so none is lost.
+   */
   async stop(): Promise<void> {
     this.#stop.abort()
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
+    await this.#reader?.close()
     await Promise.allSettled([...this.#running])
+    await Promise.allSettled(this.#pollers.map(p => p.drain()))
   }
 
   /** Writes the seen-set; call after the publisher has flushed, so every acknowledgement is in. */

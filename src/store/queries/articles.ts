@@ -5,6 +5,7 @@
  * keyset cursor pages them like any other list.
  */
 import type { Queryable } from '../database.ts'
+import { EXCERPT_CHARS, excerptOf } from '../../lib/excerpt.ts'
 import { newestFirst } from './newest-first.ts'
 import { type Before, type Page, Params, type TimeRange, toPage } from './params.ts'
 
@@ -22,6 +23,12 @@ export interface ArticleRow {
   url: string
   title: string
   summary: string
+  /** The start of the main text (or the summary), for a teaser that links to the source. */
+  excerpt: string
+  /** Characters of main text stored (0: only the feed's summary). */
+  contentLength: number
+  /** How getting the main text went (null: articles stored before it was attempted). */
+  extraction: { status: string; reason: string | null } | null
   authors: string[]
   categories: string[]
   imageUrl: string | null
@@ -40,7 +47,10 @@ export interface ArticleQuery extends TimeRange {
   before?: Before | undefined
 }
 
-interface Row extends Omit<ArticleRow, 'sentiment'> {
+interface Row extends Omit<ArticleRow, 'sentiment' | 'excerpt' | 'extraction'> {
+  head: string
+  extraction_status: string | null
+  extraction_reason: string | null
   score: number | null
   label: ArticleSentiment['label'] | null
   positive_terms: string[] | null
@@ -60,7 +70,10 @@ export async function listArticles(db: Queryable, query: ArticleQuery): Promise<
     filters.push(`a.search @@ websearch_to_tsquery('english', ${params.add(query.q)})`)
   const window = newestFirst(params, { time: 'a.published_at', id: 'a.id' }, query)
   const { rows } = await db.query<Row>(
-    `select a.id, a.source, a.url, a.title, a.summary, a.authors, a.categories, a.image_url as "imageUrl",
+    `select a.id, a.source, a.url, a.title, a.summary,
+            left(coalesce(nullif(a.content, ''), a.summary), ${EXCERPT_CHARS * 2}) as head,
+            coalesce(length(a.content), 0)::int as "contentLength",
+            a.extraction_status, a.extraction_reason, a.authors, a.categories, a.image_url as "imageUrl",
             a.published_at as "publishedAt", a.published_at_estimated as "publishedAtEstimated",
             a.sponsored,
             coalesce((select json_agg(json_build_object('code', c.code, 'mentions', c.mentions,
@@ -78,9 +91,12 @@ export async function listArticles(db: Queryable, query: ArticleQuery): Promise<
 }
 
 function toArticle(row: Row): ArticleRow {
-  const { score, label, positive_terms, negative_terms, model, ...article } = row
+  const { score, label, positive_terms, negative_terms, model, head, ...rest } = row
+  const { extraction_status, extraction_reason, ...article } = rest
   return {
     ...article,
+    excerpt: excerptOf(head),
+    extraction: extraction_status === null ? null : { status: extraction_status, reason: extraction_reason },
     sentiment:
       score === null || label === null || model === null
         ? null

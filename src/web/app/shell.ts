@@ -11,6 +11,7 @@ import type { ViewName } from './router.ts'
 
 const NavItems: [ViewName, string][] = [
   ['overview', 'Markets'],
+  ['pressure', 'Pressure'],
   ['news', 'News'],
   ['alerts', 'Alerts'],
   ['pipeline', 'Pipeline']

@@ -10,6 +10,9 @@ export interface Bar {
   close: number
   volume: number
   quoteVolume: number
+  /** Taker buy and sell volume (pressure), when the candle carries them. */
+  buyVolume?: number
+  sellVolume?: number
 }
 
 export function toBar(candle: Candle): Bar {
@@ -20,7 +23,10 @@ export function toBar(candle: Candle): Bar {
     low: Number(candle.low),
     close: Number(candle.close),
     volume: Number(candle.volume),
-    quoteVolume: Number(candle.quoteVolume)
+    quoteVolume: Number(candle.quoteVolume),
+    ...(candle.buyVolume === undefined || candle.sellVolume === undefined
+      ? {}
+      : { buyVolume: Number(candle.buyVolume), sellVolume: Number(candle.sellVolume) })
   }
 }
 

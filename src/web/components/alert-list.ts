@@ -77,7 +77,12 @@ export class AlertList {
       h(
         'div',
         { class: 'alert-main' },
-        h('div', { class: 'alert-title' }, alert.title),
+        h(
+          'div',
+          { class: 'alert-title' },
+          alert.kind === 'whale_trade' ? h('span', { class: 'alert-kind kind-whale' }, 'Whale') : null,
+          alert.title
+        ),
         h('div', { class: 'alert-message' }, alert.message)
       ),
       h(

@@ -87,6 +87,30 @@ export class ArticleList {
     return formatAgo(this.#now() - toMs(article.publishedAt))
   }
 
+  /** The excerpt (the start of the page's text, else the summary) and a link to read the rest. */
+  #teaser(article: Article): HTMLElement | null {
+    const text = article.excerpt ?? article.summary
+    if (text === '') return null
+    const full = (article.contentLength ?? 0) > 0 && article.extraction?.status !== 'feed'
+    return h(
+      'p',
+      { class: 'article-summary' },
+      text,
+      ' ',
+      h(
+        'a',
+        {
+          class: 'read-more',
+          href: article.url,
+          target: '_blank',
+          rel: 'noopener noreferrer',
+          title: full ? 'Excerpt of the article page' : 'Summary from the feed'
+        },
+        `Read at ${article.source} ↗`
+      )
+    )
+  }
+
   #row(article: Article, fresh: boolean): HTMLElement {
     const coins = article.coins.slice(0, this.#options.compact === true ? 3 : 6)
     const row = h(
@@ -113,9 +137,7 @@ export class ArticleList {
         { class: 'article-title', href: article.url, target: '_blank', rel: 'noopener noreferrer' },
         article.title
       ),
-      this.#options.compact === true || article.summary === ''
-        ? null
-        : h('p', { class: 'article-summary' }, article.summary)
+      this.#options.compact === true ? null : this.#teaser(article)
     )
     this.#rows.set(article.id, row)
     return row

@@ -36,6 +36,24 @@ export interface Candle {
   quoteVolume: Decimal
   vwap: Decimal
   trades: number
+  buyVolume?: Decimal
+  sellVolume?: Decimal
+}
+
+/** One bucket of buy/sell pressure (GET /api/pressure). */
+export interface PressurePoint {
+  bucket: string
+  buyVolume: Decimal
+  sellVolume: Decimal
+  /** (buy − sell) / (buy + sell), exact decimal text in [−1, 1]. */
+  imbalance: Decimal
+  buyTrades: number | null
+  sellTrades: number | null
+}
+
+export interface PressureBody {
+  interval: string
+  series: { symbol: string; points: PressurePoint[] }[]
 }
 
 export interface IndicatorPoint {
@@ -76,6 +94,11 @@ export interface Article {
   url: string
   title: string
   summary: string
+  /** The start of the main text (or the summary); older API answers have none. */
+  excerpt?: string
+  /** Characters of main text stored: 0 when only the feed's summary is known. */
+  contentLength?: number
+  extraction?: { status: string; reason: string | null } | null
   publishedAt: string
   coins: { code: string; mentions: number; inTitle: boolean }[]
   /** Absent on live article events: the score follows on the `sentiment` channel. */

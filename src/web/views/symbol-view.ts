@@ -7,10 +7,11 @@
 import type { AppContext } from '../app/context.ts'
 import { type Bar, toBar } from '../chart/bars.ts'
 import { readChartColors } from '../chart/chart-theme.ts'
-import { IndicatorNames, type OverlayName } from '../chart/indicator-names.ts'
+import { IndicatorNames, type OverlayName, Overlays } from '../chart/indicator-names.ts'
 import { legendValues } from '../chart/legend-values.ts'
 import { NewsMarkers } from '../chart/news-markers.ts'
 import { PriceChart } from '../chart/price-chart.ts'
+import { SignalCharts } from '../chart/signal-charts.ts'
 import { ArticleList } from '../components/article-list.ts'
 import { ChartLegend, NewsCard } from '../components/chart-legend.ts'
 import { chartToolbar, storedOverlays } from '../components/chart-toolbar.ts'
@@ -40,6 +41,14 @@ export class SymbolView extends View {
   readonly #symbol: string
   readonly #coin: string
   readonly #host = h('div', { class: 'chart-host', 'data-testid': 'price-chart' })
+  readonly #macdHost = h('div', { class: 'signal-host', 'data-testid': 'macd-chart' })
+  readonly #pressureHost = h('div', { class: 'signal-host', 'data-testid': 'pressure-chart' })
+  readonly #macdPane = h(
+    'div',
+    { class: 'signal-pane' },
+    h('div', { class: 'signal-label' }, 'MACD 12/26/9 · line, signal (dashed), histogram'),
+    this.#macdHost
+  )
   readonly #legend = new ChartLegend()
   readonly #card = new NewsCard()
   readonly #chartError = new InlineError()
@@ -49,6 +58,7 @@ export class SymbolView extends View {
   readonly #news = new ArticleList({ max: 6, compact: true, empty: 'No news about this coin yet' })
   readonly #scores = new RecentScores()
   #chart: PriceChart | undefined
+  #signals: SignalCharts | undefined
   #markers: NewsMarkers | undefined
   #overlays: Set<OverlayName> = storedOverlays()
   #interval: Interval = '1m'
@@ -72,11 +82,30 @@ export class SymbolView extends View {
         { class: 'symbol-layout' },
         h(
           'div',
-          { class: 'panel chart-panel' },
-          this.#host,
-          this.#legend.element,
-          this.#card.element,
-          this.#chartError.element
+          { class: 'chart-column' },
+          h(
+            'div',
+            { class: 'panel chart-panel' },
+            this.#host,
+            this.#legend.element,
+            this.#card.element,
+            this.#chartError.element
+          ),
+          h(
+            'section',
+            { class: 'panel signals-panel', 'aria-label': 'MACD and buy/sell pressure' },
+            this.#macdPane,
+            h(
+              'div',
+              { class: 'signal-pane' },
+              h(
+                'div',
+                { class: 'signal-label', title: '(buy − sell) / (buy + sell) taker volume per candle' },
+                'Buy/sell pressure · bars up: buyers took more, down: sellers'
+              ),
+              this.#pressureHost
+            )
+          )
         ),
         h(
           'aside',
@@ -112,6 +141,10 @@ export class SymbolView extends View {
     this.#chart = chart
     this.#markers = new NewsMarkers(chart.candleSeries, this.#markerColors())
     chart.setOverlays(this.#overlays)
+    const signals = new SignalCharts(this.#macdHost, this.#pressureHost)
+    this.#signals = signals
+    this.#macdPane.hidden = !this.#overlays.has('macd')
+    chart.onVisibleTimes((from, to) => signals.follow(from, to))
     chart.onNeedOlder(() => void this.#loadOlder())
     // What the view shows, on the element: for people inspecting the page and for the tests.
     chart.onVisibleTimes((from, to) => {
@@ -132,10 +165,12 @@ export class SymbolView extends View {
   override dispose(): void {
     super.dispose()
     this.#chart?.dispose()
+    this.#signals?.dispose()
   }
 
   override themeChanged(): void {
     this.#chart?.applyTheme()
+    this.#signals?.applyTheme()
     this.#markers?.setColors(this.#markerColors())
     this.#queueLegend()
   }
@@ -179,6 +214,7 @@ export class SymbolView extends View {
     const markers = this.#markers
     if (page === undefined || chart === undefined || markers === undefined) return
     chart.setHistory(page.candles.map(toBar), indicatorsOf(page))
+    this.#signals?.setHistory(chart.bars.items, indicatorsOf(page))
     this.#afterBarsChanged()
     this.#markFirstDraw(page.candles.length)
     if (feed.mode === 'live') {
@@ -211,13 +247,18 @@ export class SymbolView extends View {
     this.listen(feed, `candles:${symbol}:${this.#interval}`, event => {
       const chart = this.#chart
       if (chart === undefined) return
-      for (const candle of event.data as Candle[]) chart.updateBar(toBar(candle))
+      for (const candle of event.data as Candle[]) {
+        chart.updateBar(toBar(candle))
+        this.#signals?.updateBar(toBar(candle))
+      }
       this.#afterBarsChanged()
       if (feed.mode === 'replay') this.#showReplayClose(chart)
     })
     this.listen(feed, `indicators:${symbol}:${this.#interval}`, event => {
-      for (const item of event.data as IndicatorUpdate[])
+      for (const item of event.data as IndicatorUpdate[]) {
         this.#chart?.updateIndicators(toChartTime(item.bucket), item.values)
+        this.#signals?.updateIndicators(toChartTime(item.bucket), item.values)
+      }
       this.#queueLegend()
     })
     this.listen(feed, `trades:${symbol}`, event => {
@@ -262,6 +303,7 @@ export class SymbolView extends View {
       })
       if (interval !== this.#interval || symbol !== this.#symbol) return
       chart.prependHistory(page.candles.map(toBar), indicatorsOf(page))
+      this.#signals?.setHistory(chart.bars.items, this.#macdSeries(chart))
       this.#afterBarsChanged()
       const oldest = page.candles[0]
       if (oldest !== undefined) {
@@ -344,10 +386,22 @@ export class SymbolView extends View {
       onOverlays: overlays => {
         this.#overlays = new Set(overlays)
         this.#chart?.setOverlays(overlays)
+        this.#macdPane.hidden = !overlays.has('macd')
         this.#markers?.setVisible(overlays.has('news'))
         this.#queueLegend()
       }
     })
+  }
+
+  /** The MACD values the price chart holds, as the signal panes take them. */
+  #macdSeries(chart: PriceChart): Record<string, { time: number; value: number }[]> {
+    const out: Record<string, { time: number; value: number }[]> = {}
+    for (const name of Overlays.macd)
+      out[name] = chart.bars.items.flatMap(bar => {
+        const value = chart.indicatorAt(name, bar.time)
+        return value === undefined ? [] : [{ time: bar.time, value }]
+      })
+    return out
   }
 
   #markerColors() {

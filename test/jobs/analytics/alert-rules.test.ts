@@ -45,6 +45,8 @@ function candle(n: number, close: string, volume = '1.0'): Candle {
     quoteVolume: v,
     buyVolume: v,
     sellVolume: parseDecimal('0'),
+    buyTrades: 1,
+    buyQuoteVolume: v,
     trades: 1,
     firstTradeId: n,
     lastTradeId: n

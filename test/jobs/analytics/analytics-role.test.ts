@@ -9,6 +9,7 @@ import { analyticsScenario } from '../../helpers/analytics-scenario.ts'
 import { type TestDatabase, createTestDatabase } from '../../helpers/db.ts'
 import { createJobTopics, createTopics, testKafka } from '../../helpers/kafka.ts'
 import { naiveCandles } from '../../helpers/naive-candles.ts'
+import { naivePressure, naiveWhales } from '../../helpers/naive-signals.ts'
 import { uniqueName } from '../../helpers/names.ts'
 import { type HostedRole, hostRole, publishAll } from '../../helpers/role-host.ts'
 import { waitFor } from '../../helpers/wait.ts'
@@ -23,7 +24,14 @@ after(async () => {
   await Promise.all(databases.map(d => d.drop()))
 })
 
-const env = { ANALYTICS_BATCH_MAX_RECORDS: '150', ANALYTICS_BATCH_MAX_WAIT_MS: '20' }
+const env = {
+  ANALYTICS_BATCH_MAX_RECORDS: '150',
+  ANALYTICS_BATCH_MAX_WAIT_MS: '20',
+  // Whales: a floor the first trades of each pair cross now and then, then the p99 of the last 500.
+  WHALE_MIN_NOTIONAL_USD: '150000',
+  WHALE_QUANTILE: '0.99',
+  WHALE_QUANTILE_WINDOW: '500'
+}
 
 async function applied(db: TestDatabase, topics: readonly string[]): Promise<number> {
   const { rows } = await db.db.query<{ n: number }>(
@@ -42,7 +50,10 @@ const tables = {
   sentiment:
     'select article_id, score, label, positive_terms, negative_terms from article_sentiment order by 1',
   series:
-    'select code, interval, bucket, articles, score_sum, index_value from sentiment_series order by 1, 2, 3'
+    'select code, interval, bucket, articles, score_sum, index_value from sentiment_series order by 1, 2, 3',
+  pressure: `select symbol, interval, bucket, buy_volume, sell_volume, imbalance, buy_trades, sell_trades,
+               buy_quote_volume, sell_quote_volume from pressure order by 1, 2, 3`,
+  state: `select topic, key, state from job_state where state ? 'whale' order by 1, 2`
 }
 
 async function snapshot(db: TestDatabase): Promise<Record<keyof typeof tables, Record<string, unknown>[]>> {
@@ -148,7 +159,7 @@ test('two analytics instances joining and leaving one group give exactly the res
   const b = await snapshot(two)
   for (const table of Object.keys(tables) as (keyof typeof tables)[]) {
     assert.ok(a[table].length > 0, `${table} has rows`)
-    if (table === 'series') continue
+    if (table === 'series' || table === 'state') continue
     assert.deepEqual(b[table], a[table], `${table}: two instances = one`)
   }
   // Sentiment sums are aggregated by SQL, whose float summation order may differ between runs.
@@ -209,6 +220,40 @@ test('two analytics instances joining and leaving one group give exactly the res
       assert.equal(canonical(ours), canonical(theirs), `${naive.symbol} ${naive.interval} ${naive.bucket}`)
     }
   })
+
+  // Pressure equals the independent computation over the same trades, through the real path.
+  const pressure = naivePressure(scenario.accepted)
+  assert.equal(a.pressure.length, pressure.length)
+  a.pressure.forEach((row, i) => {
+    const naive = pressure[i]
+    assert.ok(naive)
+    assert.equal(Date.parse(String(row.bucket)), Date.parse(naive.bucket))
+    const label = `${naive.symbol} ${naive.interval} ${naive.bucket}`
+    for (const [ours, theirs] of [
+      [row.symbol, naive.symbol],
+      [row.interval, naive.interval],
+      [row.buy_volume, naive.buyVolume],
+      [row.sell_volume, naive.sellVolume],
+      [row.imbalance, naive.imbalance],
+      [row.buy_trades, naive.buyTrades],
+      [row.sell_trades, naive.sellTrades],
+      [row.buy_quote_volume, naive.buyQuoteVolume],
+      [row.sell_quote_volume, naive.sellQuoteVolume]
+    ]) {
+      assert.equal(canonical(ours), canonical(theirs), label)
+    }
+  })
+
+  // Whale alerts: exactly the qualifying trades, once each, with two instances and a rebalance
+  // (the second instance continued from the first one's committed windows) as with one.
+  const whales = naiveWhales(scenario.accepted, { floor: 150_000, quantile: 0.99, window: 500 })
+  assert.ok(whales.length >= 20, `enough whales to prove something (${whales.length})`)
+  const whaleIds = (alerts: typeof alertsOfOne) =>
+    [...alerts.values()].filter(x => x.kind === 'whale_trade').map(x => x.id)
+  const expectedIds = whales.map(w => `whale_trade:${w.symbol}:${w.tradeId}`).sort()
+  assert.deepEqual(whaleIds(alertsOfOne).sort(), expectedIds)
+  assert.deepEqual(whaleIds(alertsOfTwo).sort(), expectedIds)
+  assert.ok(a.state.length > 0, 'the whale windows are committed with the partition state')
 
   // Redelivery of everything (a new group starts from the beginning) is skipped by the stored offsets.
   const replay = await hostRole(

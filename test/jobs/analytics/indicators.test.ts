@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { BollingerBands, EMA, RSI, SD, SMA } from 'technicalindicators'
+import { BollingerBands, EMA, MACD, RSI, SD, SMA } from 'technicalindicators'
 import {
   bollinger,
   ema,
+  macd,
   rsi,
   sma,
   stdDev,
@@ -36,6 +37,8 @@ function compareSeries(
 }
 
 const relative = (expected: number): number => Math.abs(expected) * 1e-10
+// MACD values are differences of prices near 30,000: compare at the prices' scale, not their own.
+const absolute = (): number => 30_000 * 1e-10
 
 test('SMA matches technicalindicators at every point of the series', () => {
   for (const period of [5, 20, 50]) {
@@ -109,4 +112,59 @@ test('the configured set names each value and leaves out what the series cannot 
     'bb_lower_4_2.5',
     'volatility_3'
   ])
+})
+
+test('MACD 12/26/9 (line, signal, histogram) matches technicalindicators at every point of the series', () => {
+  const reference = MACD.calculate({
+    values: closes,
+    fastPeriod: 12,
+    slowPeriod: 26,
+    signalPeriod: 9,
+    SimpleMAOscillator: false,
+    SimpleMASignal: false
+  })
+  // The library's output starts where the slow EMA exists; its signal and histogram nine values later.
+  compareSeries(
+    s => macd(s, 12, 26, 9)?.macd,
+    reference.map(r => r.MACD ?? NaN),
+    absolute
+  )
+  const withSignal = reference.filter(r => r.signal !== undefined)
+  compareSeries(
+    s => macd(s, 12, 26, 9)?.signal,
+    withSignal.map(r => r.signal ?? NaN),
+    absolute
+  )
+  compareSeries(
+    s => macd(s, 12, 26, 9)?.histogram,
+    withSignal.map(r => r.histogram ?? NaN),
+    absolute
+  )
+})
+
+test('MACD has no value before the slow EMA exists, and no signal before nine MACD values', () => {
+  assert.equal(macd(closes.slice(0, 25), 12, 26, 9), undefined)
+  const first = macd(closes.slice(0, 26), 12, 26, 9)
+  assert.ok(first !== undefined && first.signal === undefined && first.histogram === undefined)
+  assert.ok(macd(closes.slice(0, 34), 12, 26, 9)?.signal !== undefined)
+})
+
+test('the configured MACD is stored under three names and widens the window to what its signal needs', () => {
+  const settings = {
+    window: 10,
+    smaPeriods: [3],
+    emaPeriods: [4],
+    rsiPeriod: 5,
+    bollingerPeriod: 4,
+    bollingerStdDev: 2,
+    volatilityPeriod: 3,
+    macd: { fast: 12, slow: 26, signal: 9 }
+  }
+  assert.equal(effectiveWindow(settings), 34)
+  const values = new Map(indicatorsAt(closes.slice(0, 40), settings))
+  const line = values.get('macd_12_26_9')
+  const signal = values.get('macd_signal_12_26_9')
+  const histogram = values.get('macd_hist_12_26_9')
+  assert.ok(line !== undefined && signal !== undefined && histogram !== undefined)
+  assert.ok(Math.abs(line - signal - histogram) < 1e-9)
 })

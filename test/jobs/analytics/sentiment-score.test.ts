@@ -58,3 +58,24 @@ test('tokens drop apostrophes inside words and keep clause punctuation', () => {
     'see'
   ])
 })
+
+test('the page body counts, but less than the title: a neutral headline over a bad story reads negative', () => {
+  const body =
+    'Hackers drained the exchange overnight. Users lost funds in the exploit and withdrawals were frozen.'
+  const neutral = scoreArticle({ title: 'Exchange update', summary: '' })
+  const withBody = scoreArticle({ title: 'Exchange update', summary: '', content: body })
+  assert.equal(neutral.label, 'neutral')
+  assert.equal(withBody.label, 'negative')
+  // The same words in the title weigh four times what they weigh in a short body.
+  const inTitle = scoreArticle({ title: 'Exchange hacked', summary: '' })
+  const inBody = scoreArticle({ title: 'Exchange', summary: '', content: 'Exchange hacked' })
+  assert.ok(Math.abs(inTitle.raw) === 4 * Math.abs(inBody.raw), `${inTitle.raw} vs ${inBody.raw}`)
+})
+
+test('past a hundred tokens a body weighs the same however long it is, so its length cannot drown the headline', () => {
+  const paragraph = 'Bitcoin rallied and traders were bullish. '
+  const long = scoreArticle({ title: 'Markets', summary: '', content: paragraph.repeat(100) })
+  const longer = scoreArticle({ title: 'Markets', summary: '', content: paragraph.repeat(400) })
+  assert.ok(long.raw > 0)
+  assert.ok(Math.abs(longer.raw - long.raw) < 1e-9, `${longer.raw} vs ${long.raw}`)
+})

@@ -46,3 +46,24 @@ test('a shouted headline does not turn words into tickers; feed categories count
 test('finance acronyms and fiat codes are never coins', () => {
   assert.deepEqual(codes('SEC and CEO of ETF issuer discuss USD and EUR flows in crypto'), [])
 })
+
+test('mentions are weighted by place: title first, and a coin the page body names once in passing is left out', () => {
+  const page =
+    'Bitcoin extended its rally on Tuesday. Bitcoin funds took in more money, and bitcoin miners sold less. ' +
+    'Elsewhere, solana was flat.'
+  const coins = coinMentions({ title: 'Ether ETF filings pile up', body: '', content: page, categories: [] })
+  assert.deepEqual(
+    coins.map(c => `${c.code}:${c.mentions}${c.inTitle ? 'T' : ''}`),
+    ['BTC:3', 'ETH:1T']
+  )
+  const inSummary = coinMentions({
+    title: 'Markets',
+    body: 'Solana fees fell.',
+    content: page,
+    categories: []
+  })
+  assert.ok(
+    inSummary.some(c => c.code === 'SOL' && c.mentions === 2),
+    'a summary mention keeps it'
+  )
+})

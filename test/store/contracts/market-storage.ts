@@ -52,6 +52,8 @@ function candle(symbol: string, minute: number, close: string): CandleRow {
     trades: 4,
     buyVolume: '1.25',
     sellVolume: '0.75',
+    buyTrades: 2,
+    buyQuoteVolume: '125.5',
     firstTradeId: minute * 10,
     lastTradeId: minute * 10 + 3
   }

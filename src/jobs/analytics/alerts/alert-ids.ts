@@ -2,7 +2,8 @@
  * Alert identity, deduplication and rate limit in one: an alert's id is its rule, its symbol and the
  * event-time window (of ALERT_COOLDOWN_MINUTES, aligned to the epoch) it fired in. At most one alert
  * per rule and symbol per window is published (the gate), and one that fires again after a restart
- * or a rebalance has the same id, which the ingest job stores once.
+ * or a rebalance has the same id, which the ingest job stores once. A draft with its own `key` (a
+ * whale trade: its trade id) is identified by that instead of the window.
  */
 import { microsToIso } from '../../../lib/event-time.ts'
 import type { AlertV1 } from '../../../schemas/alert.v1.ts'
@@ -23,7 +24,10 @@ export function toAlert(draft: AlertDraft, cooldownMicros: number, raisedAt: str
   return {
     v: 1,
     type: 'alert',
-    id: alertId(draft.rule, draft.symbol, draft.eventTs, cooldownMicros),
+    id:
+      draft.key === undefined
+        ? alertId(draft.rule, draft.symbol, draft.eventTs, cooldownMicros)
+        : `${draft.rule}:${draft.symbol}:${draft.key}`,
     rule: draft.rule,
     kind: draft.kind,
     symbol: draft.symbol,

@@ -34,6 +34,11 @@ export interface AlertDraft {
   threshold: number
   /** When the condition was observed, in event time (µs). */
   eventTs: number
+  /**
+   * What identifies this alert within its rule and symbol when it is not the event-time window:
+   * a whale alert is one per trade (its id), never rate-limited by the cooldown.
+   */
+  key?: string
   details: Record<string, unknown>
 }
 

@@ -13,7 +13,8 @@ import {
   divide,
   formatDecimal,
   multiply,
-  parseDecimal
+  parseDecimal,
+  subtract
 } from '../../../lib/decimal.ts'
 import { microsToIso } from '../../../lib/event-time.ts'
 import type { CandleRow } from '../../../store/writers/candles.ts'
@@ -41,6 +42,12 @@ export interface Candle {
   quoteVolume: Decimal
   buyVolume: Decimal
   sellVolume: Decimal
+  /**
+   * Taker-buy trades and Σ price × qty of taker buys (pressure); null for a candle stored before
+   * these were kept, which a later trade cannot complete.
+   */
+  buyTrades: number | null
+  buyQuoteVolume: Decimal | null
   trades: number
   firstTradeId: number
   lastTradeId: number
@@ -67,6 +74,8 @@ export function openCandle(
     quoteVolume: multiply(trade.price, trade.qty),
     buyVolume: trade.side === 'buy' ? trade.qty : ZERO,
     sellVolume: trade.side === 'sell' ? trade.qty : ZERO,
+    buyTrades: trade.side === 'buy' ? 1 : 0,
+    buyQuoteVolume: trade.side === 'buy' ? multiply(trade.price, trade.qty) : ZERO,
     trades: 1,
     firstTradeId: trade.tradeId,
     lastTradeId: trade.tradeId
@@ -85,11 +94,25 @@ export function applyTrade(candle: Candle, trade: CandleTrade): void {
     candle.lastTradeId = trade.tradeId
     candle.close = trade.price
   }
+  const notional = multiply(trade.price, trade.qty)
   candle.volume = add(candle.volume, trade.qty)
-  candle.quoteVolume = add(candle.quoteVolume, multiply(trade.price, trade.qty))
-  if (trade.side === 'buy') candle.buyVolume = add(candle.buyVolume, trade.qty)
-  else candle.sellVolume = add(candle.sellVolume, trade.qty)
+  candle.quoteVolume = add(candle.quoteVolume, notional)
+  if (trade.side === 'buy') {
+    candle.buyVolume = add(candle.buyVolume, trade.qty)
+    if (candle.buyTrades !== null) candle.buyTrades++
+    if (candle.buyQuoteVolume !== null) candle.buyQuoteVolume = add(candle.buyQuoteVolume, notional)
+  } else candle.sellVolume = add(candle.sellVolume, trade.qty)
   candle.trades++
+}
+
+/** Decimals of the stored imbalance (a ratio in [−1, 1]; exact volumes are stored beside it). */
+export const IMBALANCE_DECIMALS = 12
+
+/** (buy − sell) / (buy + sell) of the base volume, rounded half-even; 0 for an empty candle. */
+export function imbalanceOf(candle: Candle): Decimal {
+  const total = add(candle.buyVolume, candle.sellVolume)
+  if (compare(total, ZERO) <= 0) return ZERO
+  return divide(subtract(candle.buyVolume, candle.sellVolume), total, IMBALANCE_DECIMALS, 'half-even')
 }
 
 /** quote_volume / volume, truncated at the price's decimals + VWAP_EXTRA_DECIMALS. */
@@ -113,6 +136,9 @@ export function candleToRow(candle: Candle): CandleRow {
     trades: candle.trades,
     buyVolume: formatDecimal(candle.buyVolume),
     sellVolume: formatDecimal(candle.sellVolume),
+    buyTrades: candle.buyTrades,
+    buyQuoteVolume: candle.buyQuoteVolume === null ? null : formatDecimal(candle.buyQuoteVolume),
+    imbalance: formatDecimal(imbalanceOf(candle)),
     firstTradeId: candle.firstTradeId,
     lastTradeId: candle.lastTradeId
   }
@@ -131,6 +157,8 @@ export function candleFromRow(row: CandleRow, bucketMicros: number): Candle {
     quoteVolume: parseDecimal(row.quoteVolume),
     buyVolume: parseDecimal(row.buyVolume),
     sellVolume: parseDecimal(row.sellVolume),
+    buyTrades: row.buyTrades,
+    buyQuoteVolume: row.buyQuoteVolume === null ? null : parseDecimal(row.buyQuoteVolume),
     trades: row.trades,
     firstTradeId: row.firstTradeId,
     lastTradeId: row.lastTradeId

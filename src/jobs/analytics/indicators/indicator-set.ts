@@ -1,10 +1,11 @@
 /**
  * The configured set of indicators, named as they are stored (`sma_20`, `ema_12`, `rsi_14`,
- * `bb_upper_20_2`, `bb_middle_20_2`, `bb_lower_20_2`, `volatility_20`). A value at a candle is a pure
+ * `bb_upper_20_2`, `bb_middle_20_2`, `bb_lower_20_2`, `volatility_20`, `macd_12_26_9`,
+ * `macd_signal_12_26_9`, `macd_hist_12_26_9`). A value at a candle is a pure
  * function of the `window` candles ending there, so it comes out the same whether computed live, after
  * a late trade changed an earlier candle, or after a restart rebuilt the series from the database.
  */
-import { bollinger, ema, rsi, sma, volatility } from './indicators.ts'
+import { bollinger, ema, macd, rsi, sma, volatility } from './indicators.ts'
 
 export interface IndicatorSettings {
   /** Candles each value is computed over (EMA and RSI converge well within it). */
@@ -15,6 +16,8 @@ export interface IndicatorSettings {
   readonly bollingerPeriod: number
   readonly bollingerStdDev: number
   readonly volatilityPeriod: number
+  /** Absent: no MACD. */
+  readonly macd?: { readonly fast: number; readonly slow: number; readonly signal: number } | undefined
 }
 
 /** The window actually used: never shorter than what the longest indicator needs. */
@@ -25,7 +28,8 @@ export function effectiveWindow(settings: IndicatorSettings): number {
     ...settings.emaPeriods,
     settings.rsiPeriod + 1,
     settings.bollingerPeriod,
-    settings.volatilityPeriod + 1
+    settings.volatilityPeriod + 1,
+    settings.macd === undefined ? 0 : settings.macd.slow + settings.macd.signal - 1
   )
 }
 
@@ -48,5 +52,13 @@ export function indicatorsAt(closes: readonly number[], settings: IndicatorSetti
     push(`bb_lower_${suffix}`, bands.lower)
   }
   push(`volatility_${settings.volatilityPeriod}`, volatility(closes, settings.volatilityPeriod))
+  if (settings.macd !== undefined) {
+    const { fast, slow, signal } = settings.macd
+    const value = macd(closes, fast, slow, signal)
+    const suffix = `${fast}_${slow}_${signal}`
+    push(`macd_${suffix}`, value?.macd)
+    push(`macd_signal_${suffix}`, value?.signal)
+    push(`macd_hist_${suffix}`, value?.histogram)
+  }
   return out
 }

@@ -78,3 +78,52 @@ export function volatility(values: readonly number[], period: number): number | 
   }
   return stdDev(returns, period)
 }
+
+export interface Macd {
+  macd: number
+  /** Undefined until `signal` MACD values exist. */
+  signal: number | undefined
+  histogram: number | undefined
+}
+
+/**
+ * MACD at the series' last point: EMA(fast) − EMA(slow) of the closes (both seeded with their SMA, as
+ * `ema` above), its signal line an EMA(signal) of the MACD values from the first point where both
+ * EMAs exist, and the histogram MACD − signal. The `technicalindicators` MACD with
+ * `SimpleMAOscillator` and `SimpleMASignal` false computes the same (the tests compare them).
+ */
+export function macd(
+  values: readonly number[],
+  fast: number,
+  slow: number,
+  signal: number
+): Macd | undefined {
+  if (values.length < slow) return undefined
+  const kFast = 2 / (fast + 1)
+  const kSlow = 2 / (slow + 1)
+  const kSignal = 2 / (signal + 1)
+  let fastEma = 0
+  let slowEma = 0
+  let line = 0
+  let signalSum = 0
+  let signalEma: number | undefined
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number
+    // Each EMA starts as the SMA of its first `period` values (a sum until then).
+    if (i < fast) fastEma = i === fast - 1 ? (fastEma + value) / fast : fastEma + value
+    else fastEma = (value - fastEma) * kFast + fastEma
+    if (i < slow) slowEma = i === slow - 1 ? (slowEma + value) / slow : slowEma + value
+    else slowEma = (value - slowEma) * kSlow + slowEma
+    if (i < slow - 1) continue
+    line = fastEma - slowEma
+    const n = i - (slow - 1) + 1
+    if (n < signal) signalSum += line
+    else if (n === signal) signalEma = (signalSum + line) / signal
+    else if (signalEma !== undefined) signalEma = (line - signalEma) * kSignal + signalEma
+  }
+  return {
+    macd: line,
+    signal: signalEma,
+    histogram: signalEma === undefined ? undefined : line - signalEma
+  }
+}

@@ -8,8 +8,10 @@
  * 3. negation: a negator (not, no, never, isn't, without, …) flips and damps (× −0.75, as VADER does)
  *    every scored term in the next three words of the same clause, function words not counted
  *    ("not bullish", "no sign of a crash");
- * 4. the title counts twice, the summary once; the sum s becomes tanh(s / 5), and |score| < 0.1 is
- *    neutral.
+ * 4. the title counts twice, the summary once, and the main text of the page (when there is one)
+ *    as a whole about as much as a summary: each of its terms weighs 0.5 × min(1, 100 / its length in
+ *    tokens), so a long body informs the score without drowning the headline; the sum s becomes
+ *    tanh(s / 5), and |score| < 0.1 is neutral.
  *
  * Our own implementation rather than the `sentiment` package: that one mutates its shared lexicon
  * when given extra words, and loses negation for a custom language (both verified in the research).
@@ -17,7 +19,8 @@
 import { afinn165FinancialMarketNews } from 'afinn-165-financialmarketnews'
 import { cryptoPhrases, cryptoWords, negators } from './crypto-lexicon.ts'
 
-export const SENTIMENT_MODEL = 'afinn165-fin+crypto-v1'
+// v2: the page body counts too (v1 read title and summary only).
+export const SENTIMENT_MODEL = 'afinn165-fin+crypto-v2'
 
 export interface SentimentScore {
   score: number
@@ -31,6 +34,9 @@ export interface SentimentScore {
 const NEGATION_WINDOW = 3
 const NEGATION_FACTOR = -0.75
 const TITLE_WEIGHT = 2
+const BODY_WEIGHT = 0.5
+/** Bodies longer than this many tokens are scaled down to weigh as much as one this long. */
+const BODY_REFERENCE_TOKENS = 100
 const SQUASH = 5
 const NEUTRAL_BAND = 0.1
 
@@ -106,8 +112,9 @@ interface Tally {
   negative: string[]
 }
 
-function scoreText(text: string, weight: number, tally: Tally): void {
+function scoreText(text: string, weight: number | ((tokens: number) => number), tally: Tally): void {
   const tokens = tokenize(text)
+  const perTerm = typeof weight === 'number' ? weight : weight(tokens.length)
   let negatedWords = 0
   let negator = ''
   for (let i = 0; i < tokens.length;) {
@@ -129,7 +136,7 @@ function scoreText(text: string, weight: number, tally: Tally): void {
     const span = phrase?.tokens.length ?? 1
     if (value !== 0) {
       const negated = negatedWords > 0
-      const effective = (negated ? value * NEGATION_FACTOR : value) * weight
+      const effective = (negated ? value * NEGATION_FACTOR : value) * perTerm
       tally.sum += effective
       const label = negated ? `${negator} ${term}` : term
       const list = effective > 0 ? tally.positive : tally.negative
@@ -140,10 +147,12 @@ function scoreText(text: string, weight: number, tally: Tally): void {
   }
 }
 
-export function scoreArticle(article: { title: string; summary: string }): SentimentScore {
+export function scoreArticle(article: { title: string; summary: string; content?: string }): SentimentScore {
   const tally: Tally = { sum: 0, positive: [], negative: [] }
   scoreText(article.title, TITLE_WEIGHT, tally)
   scoreText(article.summary, 1, tally)
+  if (article.content !== undefined && article.content !== '')
+    scoreText(article.content, n => BODY_WEIGHT * Math.min(1, BODY_REFERENCE_TOKENS / Math.max(1, n)), tally)
   const score = Math.tanh(tally.sum / SQUASH)
   return {
     score,

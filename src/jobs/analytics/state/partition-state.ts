@@ -20,6 +20,8 @@ import { INTERVALS } from '../candles/intervals.ts'
 import { SymbolCandles, type TradeKeyState } from '../candles/symbol-candles.ts'
 import type { AnalyticsSettings } from '../settings.ts'
 import { SymbolSpreads, type TickerKeyState, spreadFromRow } from '../spreads/symbol-spreads.ts'
+import type { RollingQuantileState } from '../whales/rolling-quantile.ts'
+import { WhaleWatch } from '../whales/whale-watch.ts'
 
 export type PartitionKind = 'trade' | 'ticker' | 'article'
 
@@ -31,6 +33,12 @@ export interface PartitionState {
   nextOffset: number
   readonly candles: Map<string, SymbolCandles>
   readonly spreads: Map<string, SymbolSpreads>
+  readonly whales: Map<string, WhaleWatch>
+}
+
+/** What a trade partition commits per symbol: the candles' bookkeeping and the whale window. */
+export interface SymbolTradeState extends TradeKeyState {
+  whale?: RollingQuantileState
 }
 
 export const partitionKey = (p: PartitionRef): string => `${p.topic}\u0000${p.partition}`
@@ -81,7 +89,14 @@ export class AnalyticsState {
     for (const p of missing) {
       const kind = this.#kindOf(p.topic) as PartitionKind
       const next = offsets.find(o => o.topic === p.topic && o.partition === p.partition)?.nextOffset ?? 0
-      loaded.set(partitionKey(p), { ...p, kind, nextOffset: next, candles: new Map(), spreads: new Map() })
+      loaded.set(partitionKey(p), {
+        ...p,
+        kind,
+        nextOffset: next,
+        candles: new Map(),
+        spreads: new Map(),
+        whales: new Map()
+      })
     }
     await this.#loadCandles(
       db,
@@ -111,9 +126,11 @@ export class AnalyticsState {
     )
     for (const s of states) {
       const candles = rows.filter(r => r.symbol === s.key).map(r => candleFromRow(r, micros(r.bucket)))
-      const symbol = new SymbolCandles(s.key, this.#candleSettings(), s.state as TradeKeyState, candles)
+      const state = s.state as SymbolTradeState
+      const symbol = new SymbolCandles(s.key, this.#candleSettings(), state, candles)
       symbol.prune()
       loaded.get(partitionKey(s))?.candles.set(s.key, symbol)
+      loaded.get(partitionKey(s))?.whales.set(s.key, new WhaleWatch(s.key, this.#settings.whale, state.whale))
     }
   }
 
@@ -154,6 +171,15 @@ export class AnalyticsState {
       state.candles.set(symbol, candles)
     }
     return candles
+  }
+
+  whalesFor(state: PartitionState, symbol: string): WhaleWatch {
+    let whales = state.whales.get(symbol)
+    if (whales === undefined) {
+      whales = new WhaleWatch(symbol, this.#settings.whale)
+      state.whales.set(symbol, whales)
+    }
+    return whales
   }
 
   spreadsFor(state: PartitionState, symbol: string): SymbolSpreads {

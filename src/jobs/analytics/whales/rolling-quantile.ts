@@ -1,0 +1,78 @@
+/**
+ * An exact rolling quantile of the last N values in arrival order, kept in a few dozen numbers so
+ * it can be committed with every batch (job_state) and a restart decides exactly as before.
+ *
+ * A high quantile of a window is one of its k largest values (k = N·(1 − q) + 1, e.g. 6 for
+ * p99.9 of 5,000). A value can be among the k largest of some window to come only while fewer than
+ * k values at least as large arrived after it (every later value stays in the window as long as it
+ * does), so only those "candidates" are kept, each with that count. For values in random order
+ * that is about k·ln(N/k) of them (≈ 40 here). A steadily falling series keeps every value a
+ * candidate; past MAX_CANDIDATES the oldest are forgotten, which can only lower the quantile.
+ * Deterministic: the same values in the same order give the same state and the same answers.
+ */
+
+/** [arrival index, value, later values at least as large]. */
+export type Candidate = [index: number, value: number, dominatedBy: number]
+
+export interface RollingQuantileState {
+  /** Values seen so far (the next arrival index). */
+  seen: number
+  candidates: Candidate[]
+}
+
+const MAX_CANDIDATES = 4_096
+
+/** Nearest-rank position, counted from the largest: the k-th largest of m values is the q-quantile. */
+export function rankFromTop(q: number, m: number): number {
+  return m - Math.ceil(q * m - 1e-9) + 1
+}
+
+export class RollingQuantile {
+  readonly #q: number
+  readonly #window: number
+  readonly #keep: number
+  #seen: number
+  #candidates: Candidate[]
+
+  constructor(q: number, window: number, state?: RollingQuantileState) {
+    this.#q = q
+    this.#window = window
+    this.#keep = rankFromTop(q, window)
+    this.#seen = state?.seen ?? 0
+    this.#candidates = (state?.candidates ?? []).map(c => [c[0], c[1], c[2]])
+  }
+
+  /** Values in the window now. */
+  get size(): number {
+    return Math.min(this.#seen, this.#window)
+  }
+
+  /**
+   * The q-quantile of the window (nearest rank), or undefined while the window holds fewer values
+   * than the quantile needs to mean anything (1 / (1 − q): 1,000 for p99.9).
+   */
+  value(): number | undefined {
+    const m = this.size
+    if (m === 0 || m < Math.ceil(1 / (1 - this.#q) - 1e-9)) return undefined
+    const k = rankFromTop(this.#q, m)
+    const values = this.#candidates.map(c => c[1]).sort((a, b) => b - a)
+    return values[k - 1]
+  }
+
+  add(value: number): void {
+    const next: Candidate[] = []
+    const oldest = this.#seen + 1 - this.#window
+    for (const candidate of this.#candidates) {
+      if (candidate[0] < oldest) continue
+      if (value >= candidate[1]) candidate[2]++
+      if (candidate[2] < this.#keep) next.push(candidate)
+    }
+    next.push([this.#seen, value, 0])
+    this.#seen++
+    this.#candidates = next.length > MAX_CANDIDATES ? next.slice(next.length - MAX_CANDIDATES) : next
+  }
+
+  toJSON(): RollingQuantileState {
+    return { seen: this.#seen, candidates: this.#candidates.map(c => [c[0], c[1], c[2]]) }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The two panes under the price chart: MACD (line, signal, histogram) and buy/sell pressure (the
+ * imbalance of each candle as a histogram, buys up and sells down). Each is a small chart of its
+ * own whose visible time range follows the price chart's, so the three read as one; both are fed
+ * by the symbol view from the candles and indicator values it already reads and streams.
+ */
+import {
+  HistogramSeries,
+  type IChartApi,
+  type ISeriesApi,
+  LineSeries,
+  type Time,
+  type UTCTimestamp,
+  createChart
+} from 'lightweight-charts'
+import type { Bar } from './bars.ts'
+import { type ChartColors, chartOptions, readChartColors } from './chart-theme.ts'
+import { Overlays } from './indicator-names.ts'
+
+interface Point {
+  time: number
+  value: number
+}
+
+const asTime = (seconds: number): Time => seconds as UTCTimestamp
+
+/** (buy − sell) / (buy + sell) of a bar, or undefined when it carries no per-side volume. */
+export function imbalanceOf(bar: Bar): number | undefined {
+  const { buyVolume, sellVolume } = bar
+  if (buyVolume === undefined || sellVolume === undefined || buyVolume + sellVolume <= 0) return undefined
+  return (buyVolume - sellVolume) / (buyVolume + sellVolume)
+}
+
+function smallChart(host: HTMLElement, colors: ChartColors): IChartApi {
+  const chart = createChart(host, chartOptions(colors))
+  chart.applyOptions({ timeScale: { visible: false }, handleScroll: false, handleScale: false })
+  return chart
+}
+
+export class SignalCharts {
+  readonly #macd: IChartApi
+  readonly #pressure: IChartApi
+  readonly #line: ISeriesApi<'Line'>
+  readonly #signal: ISeriesApi<'Line'>
+  readonly #hist: ISeriesApi<'Histogram'>
+  readonly #imbalance: ISeriesApi<'Histogram'>
+  readonly #values = new Map<string, Map<number, number>>()
+  #colors: ChartColors
+
+  constructor(macdHost: HTMLElement, pressureHost: HTMLElement) {
+    this.#colors = readChartColors()
+    this.#macd = smallChart(macdHost, this.#colors)
+    this.#pressure = smallChart(pressureHost, this.#colors)
+    const quiet = { priceLineVisible: false, lastValueVisible: false }
+    this.#hist = this.#macd.addSeries(HistogramSeries, { ...quiet })
+    this.#line = this.#macd.addSeries(LineSeries, { ...quiet, lineWidth: 1 })
+    this.#signal = this.#macd.addSeries(LineSeries, { ...quiet, lineWidth: 1, lineStyle: 2 })
+    this.#imbalance = this.#pressure.addSeries(HistogramSeries, {
+      ...quiet,
+      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
+      // Imbalance lives on −1…1: a fixed scale keeps buckets comparable across the view.
+      autoscaleInfoProvider: () => ({ priceRange: { minValue: -1, maxValue: 1 } })
+    })
+    this.applyTheme()
+  }
+
+  /** Replaces both panes' data (a new symbol, interval or moment). */
+  setHistory(bars: readonly Bar[], indicators: Record<string, Point[]>): void {
+    this.#values.clear()
+    for (const name of Overlays.macd) {
+      const points = new Map<number, number>()
+      for (const p of indicators[name] ?? []) points.set(p.time, p.value)
+      this.#values.set(name, points)
+    }
+    this.#drawMacd()
+    this.#imbalance.setData(bars.flatMap(bar => this.#pressurePoint(bar) ?? []))
+  }
+
+  updateBar(bar: Bar): void {
+    const point = this.#pressurePoint(bar)
+    if (point === undefined) return
+    try {
+      this.#imbalance.update(point, true)
+    } catch {
+      // Older than the pane's first point: the next history load draws it.
+    }
+  }
+
+  updateIndicators(time: number, values: Record<string, number>): void {
+    let changed = false
+    for (const name of Overlays.macd) {
+      const value = values[name]
+      if (value === undefined) continue
+      this.#values.get(name)?.set(time, value)
+      changed = true
+    }
+    if (changed) this.#drawMacd()
+  }
+
+  /** Follows the price chart: the same time range on screen. */
+  follow(from: number, to: number): void {
+    for (const chart of [this.#macd, this.#pressure]) {
+      try {
+        chart.timeScale().setVisibleRange({ from: asTime(from), to: asTime(to) })
+      } catch {
+        // No data yet: nothing to align.
+      }
+    }
+  }
+
+  applyTheme(): void {
+    const c = (this.#colors = readChartColors())
+    for (const chart of [this.#macd, this.#pressure]) {
+      chart.applyOptions(chartOptions(c))
+      chart.applyOptions({ timeScale: { visible: false } })
+    }
+    this.#line.applyOptions({ color: c.accent })
+    this.#signal.applyOptions({ color: c.rsi })
+    this.#drawMacd()
+  }
+
+  dispose(): void {
+    this.#macd.remove()
+    this.#pressure.remove()
+  }
+
+  #pressurePoint(bar: Bar) {
+    const value = imbalanceOf(bar)
+    if (value === undefined) return undefined
+    return { time: asTime(bar.time), value, color: value >= 0 ? this.#colors.up : this.#colors.down }
+  }
+
+  #drawMacd(): void {
+    const [lineName, signalName, histName] = Overlays.macd
+    const sorted = (name: string): Point[] =>
+      [...(this.#values.get(name) ?? new Map<number, number>())]
+        .map(([time, value]) => ({ time, value }))
+        .sort((a, b) => a.time - b.time)
+    this.#line.setData(sorted(lineName).map(p => ({ time: asTime(p.time), value: p.value })))
+    this.#signal.setData(sorted(signalName).map(p => ({ time: asTime(p.time), value: p.value })))
+    this.#hist.setData(
+      sorted(histName).map(p => ({
+        time: asTime(p.time),
+        value: p.value,
+        color: p.value >= 0 ? this.#colors.upVolume : this.#colors.downVolume
+      }))
+    )
+  }
+}
