@@ -5,7 +5,7 @@
  * keeps the data and resumes from its committed offsets without duplicating a trade.
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
@@ -16,6 +16,7 @@ import { getJson } from '../helpers/api.ts'
 import { type AllProcess, spawnAll, startAll } from '../helpers/all-process.ts'
 import { waitFor } from '../helpers/wait.ts'
 
+const migrations = (await readdir('src/store/migrations')).filter(f => f.endsWith('.sql')).length
 const home = await mkdtemp(join(tmpdir(), 'cv-npm-start-'))
 const dataDir = join(home, 'data')
 after(() => rm(home, { recursive: true, force: true }))
@@ -87,7 +88,7 @@ test('from a clean folder it serves candles and articles, says what it did, and 
   const out = running.stdout()
   for (const line of [
     '✓ embedded bus ready',
-    '✓ database ready: PGlite, 2 migration(s) applied',
+    `✓ database ready: PGlite, ${migrations} migration(s) applied`,
     '✓ ingest consuming',
     'replay: bundled data',
     '✓ Kraken connected',
