@@ -47,7 +47,9 @@ export function apiRole(options: ApiRoleOptions = {}): Role {
       const { config, log } = context
       const db = await context.database()
       const inner: Cache =
-        options.cache === 'memory' ? new MemoryCache() : new RedisCache(config.redis.url, log)
+        options.cache === 'memory'
+          ? new MemoryCache()
+          : new RedisCache(config.redis.url, log, { keyPrefix: config.redis.keyPrefix })
       const cache = new FailOpenCache(inner, { log, errors: apiMetrics(context.metrics).cacheErrors })
       const lag = lagReader(context)
       const server = await createApiServer({

@@ -1,5 +1,6 @@
 /**
- * The cache in Redis, shared by every API instance: one hash per group (`cryptoviz:cache:v1:<group>`),
+ * The cache in Redis, shared by every API instance: one hash per group (`<prefix>:cache:v1:<group>`,
+ * the prefix being REDIS_KEY_PREFIX, `cryptoviz` by default),
  * one field per entry, so invalidating a group is a single UNLINK. The hash itself expires after the
  * longest TTL written into it, which bounds memory; each field carries its own expiry (cache.ts).
  * Commands fail fast while Redis is away (no offline queue) and time out after `commandTimeoutMs`,
@@ -10,13 +11,13 @@ import { describeError } from '../errors/errors.ts'
 import type { Logger } from '../log/logger.ts'
 import { type Cache, type CacheEntry, packEntry, unpackEntry } from './cache.ts'
 
-const PREFIX = 'cryptoviz:cache:v1:'
-
 export class RedisCache implements Cache {
   readonly kind = 'redis'
   readonly #redis: Redis
+  readonly #prefix: string
 
-  constructor(url: string, log: Logger, options: { commandTimeoutMs?: number } = {}) {
+  constructor(url: string, log: Logger, options: { commandTimeoutMs?: number; keyPrefix?: string } = {}) {
+    this.#prefix = `${options.keyPrefix ?? 'cryptoviz'}:cache:v1:`
     this.#redis = new Redis(url, {
       connectionName: 'crypto-viz-cache',
       enableOfflineQueue: false,
@@ -33,7 +34,7 @@ export class RedisCache implements Cache {
   }
 
   async get(group: string, key: string): Promise<CacheEntry | undefined> {
-    const entry = await this.#redis.hget(PREFIX + group, key)
+    const entry = await this.#redis.hget(this.#prefix + group, key)
     return entry === null ? undefined : unpackEntry(entry, Date.now())
   }
 
@@ -42,14 +43,14 @@ export class RedisCache implements Cache {
     const ttl = Math.ceil(ttlMs)
     await this.#redis
       .multi()
-      .hset(PREFIX + group, key, packEntry(value, Date.now() + ttl))
-      .pexpire(PREFIX + group, ttl)
+      .hset(this.#prefix + group, key, packEntry(value, Date.now() + ttl))
+      .pexpire(this.#prefix + group, ttl)
       .exec()
   }
 
   async invalidate(groups: readonly string[]): Promise<void> {
     if (groups.length === 0) return
-    await this.#redis.unlink(...groups.map(group => PREFIX + group))
+    await this.#redis.unlink(...groups.map(group => this.#prefix + group))
   }
 
   async close(): Promise<void> {

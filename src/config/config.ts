@@ -58,7 +58,7 @@ export interface Config {
       readonly compressAfterDays: number
     }
   }
-  readonly redis: { readonly url: string; readonly configured: boolean }
+  readonly redis: { readonly url: string; readonly configured: boolean; readonly keyPrefix: string }
   readonly sources: {
     readonly mode: VariableValues['SOURCE_MODE']
     /** Producers the produce role runs. */
@@ -249,7 +249,7 @@ export function configFromEnv(env: Env): Config {
         compressAfterDays: v.COMPRESS_AFTER_DAYS
       }
     },
-    redis: { url: v.REDIS_URL, configured: set.has('REDIS_URL') },
+    redis: { url: v.REDIS_URL, configured: set.has('REDIS_URL'), keyPrefix: v.REDIS_KEY_PREFIX },
     sources: {
       mode: v.SOURCE_MODE,
       enabled: v.PRODUCER_SOURCES,

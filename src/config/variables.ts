@@ -132,6 +132,12 @@ export const variables = {
     'Redis URL for the API cache and the live-events fan-out. `npm start` uses it only when set; otherwise both stay in memory (commands of a single role always use it).'
   ),
 
+  REDIS_KEY_PREFIX: variable(
+    text(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . - (up to 64, no colon)'),
+    'cryptoviz',
+    "Prefix of every Redis key and pub/sub channel (`<prefix>:cache:v1:…`, `<prefix>:live:…`), so that several deployments (staging and production, two teams) can share one Redis without serving each other's data."
+  ),
+
   API_HOST: variable(text(), '127.0.0.1', 'Interface the HTTP API listens on (0.0.0.0 for every interface).'),
   API_PORT: variable(
     integer(0, 65535),

@@ -1,5 +1,6 @@
 /**
- * Live events over Redis pub/sub: one Redis channel per live channel (`cryptoviz:live:<channel>`),
+ * Live events over Redis pub/sub: one Redis channel per live channel (`<prefix>:live:<channel>`, the
+ * prefix being REDIS_KEY_PREFIX, `cryptoviz` by default),
  * JSON messages, a batch of events sent as one message per channel. A subscriber holds its own
  * connection (Redis requires it) and resubscribes by itself after Redis restarts.
  */
@@ -7,8 +8,6 @@ import { Redis } from 'ioredis'
 import { describeError } from '../errors/errors.ts'
 import type { Logger } from '../log/logger.ts'
 import { type LiveEvent, type LiveEvents, type LiveHandler, LiveChannels } from './live-events.ts'
-
-const PREFIX = 'cryptoviz:live:'
 
 function connect(url: string, name: string, log: Logger): Redis {
   const redis = new Redis(url, {
@@ -28,10 +27,12 @@ export class RedisLiveEvents implements LiveEvents {
   readonly #log: Logger
   readonly #publisher: Redis
   readonly #subscribers = new Set<Redis>()
+  readonly #prefix: string
   #connecting: Promise<void> | undefined
 
-  constructor(url: string, log: Logger) {
+  constructor(url: string, log: Logger, options: { keyPrefix?: string } = {}) {
     this.#url = url
+    this.#prefix = `${options.keyPrefix ?? 'cryptoviz'}:live:`
     this.#log = log.child({ component: 'live-events' })
     this.#publisher = connect(url, 'crypto-viz-live-pub', this.#log)
   }
@@ -48,7 +49,9 @@ export class RedisLiveEvents implements LiveEvents {
       byChannel.set(event.channel, list)
     }
     await Promise.all(
-      [...byChannel].map(([channel, list]) => this.#publisher.publish(PREFIX + channel, JSON.stringify(list)))
+      [...byChannel].map(([channel, list]) =>
+        this.#publisher.publish(this.#prefix + channel, JSON.stringify(list))
+      )
     )
   }
 
@@ -65,7 +68,7 @@ export class RedisLiveEvents implements LiveEvents {
       }
     })
     await subscriber.connect()
-    await subscriber.subscribe(...LiveChannels.map(channel => PREFIX + channel))
+    await subscriber.subscribe(...LiveChannels.map(channel => this.#prefix + channel))
     return {
       close: async () => {
         this.#subscribers.delete(subscriber)

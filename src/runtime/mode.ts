@@ -78,5 +78,7 @@ export function locations(
 }
 
 export function createLiveEvents(mode: Mode, config: Pick<Config, 'redis'>, log: Logger): LiveEvents {
-  return mode.live === 'redis' ? new RedisLiveEvents(config.redis.url, log) : new MemoryLiveEvents()
+  return mode.live === 'redis'
+    ? new RedisLiveEvents(config.redis.url, log, { keyPrefix: config.redis.keyPrefix })
+    : new MemoryLiveEvents()
 }

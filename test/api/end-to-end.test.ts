@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test'
 import { type TestApi, getJson, startTestApi } from '../helpers/api.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
 import { type Pipeline, startPipeline } from '../helpers/pipeline.ts'
+import { uniqueName } from '../helpers/names.ts'
 import { uniqueSymbol } from '../helpers/seed.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { connect, subscribe } from '../helpers/ws-client.ts'
@@ -19,8 +20,10 @@ let second: TestApi
 before(async () => {
   database = await createTestDatabase()
   pipeline = await startPipeline({ databaseUrl: database.url, analytics: true })
-  first = await startTestApi({ db: database.db })
-  second = await startTestApi({ db: database.db })
+  // Two instances of one deployment: one database, one cache.
+  const cacheKeyPrefix = uniqueName('e2e')
+  first = await startTestApi({ db: database.db, cacheKeyPrefix })
+  second = await startTestApi({ db: database.db, cacheKeyPrefix })
 })
 
 after(async () => {

@@ -10,6 +10,7 @@ import { Counter, Registry } from '../../src/ops/metrics.ts'
 import { testRedisUrl } from '../helpers/api.ts'
 import { uniqueName } from '../helpers/names.ts'
 import { startTcpProxy } from '../helpers/tcp-proxy.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -49,6 +50,27 @@ function contract(name: string, create: () => Cache): void {
 
 contract('memory cache', () => new MemoryCache())
 contract('redis cache', () => new RedisCache(testRedisUrl, silentLogger()))
+
+test('deployments with different key prefixes share one Redis without seeing each other', async () => {
+  const [prefixA, prefixB] = [uniqueName('deployA'), uniqueName('deployB')]
+  const a = new RedisCache(testRedisUrl, silentLogger(), { keyPrefix: prefixA })
+  const b = new RedisCache(testRedisUrl, silentLogger(), { keyPrefix: prefixB })
+  const sameA = new RedisCache(testRedisUrl, silentLogger(), { keyPrefix: prefixA })
+  try {
+    // The cache fails fast instead of queueing while it connects (see redis-cache.ts).
+    await waitFor('the caches to connect', () => a.ready && b.ready && sameA.ready)
+    await a.set('symbols', 'all', 'from A', 10_000)
+    await b.set('symbols', 'all', 'from B', 10_000)
+    assert.equal((await a.get('symbols', 'all'))?.value, 'from A')
+    assert.equal((await b.get('symbols', 'all'))?.value, 'from B')
+    assert.equal((await sameA.get('symbols', 'all'))?.value, 'from A', 'one prefix is one shared cache')
+    await b.invalidate(['symbols'])
+    assert.equal(await b.get('symbols', 'all'), undefined)
+    assert.equal((await a.get('symbols', 'all'))?.value, 'from A', "B's invalidation leaves A alone")
+  } finally {
+    await Promise.all([a.close(), b.close(), sameA.close()])
+  }
+})
 
 test('the memory cache stays within its entry bound', async () => {
   const cache = new MemoryCache({ maxEntries: 100 })

@@ -18,6 +18,7 @@ import type { Database } from '../../src/store/database.ts'
 import { PostgresDatabase } from '../../src/store/postgres/postgres-database.ts'
 import type { LagReader } from '../../src/api/pipeline/kafka-lag.ts'
 import { apiMetrics } from '../../src/api/metrics.ts'
+import { uniqueName } from './names.ts'
 
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -38,6 +39,8 @@ export interface TestApiOptions {
   db: Database
   redisUrl?: string
   cache?: 'redis' | 'memory'
+  /** Redis cache prefix; default: one of its own, since each test API reads its own database. */
+  cacheKeyPrefix?: string
   env?: Record<string, string>
   lag?: LagReader
   live?: LiveEvents
@@ -59,7 +62,10 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
       ? options.db
       : new PostgresDatabase({ url: options.databaseUrl, log, poolSize: 4 })
   const metrics = createMetricsRegistry()
-  const inner: Cache = options.cache === 'memory' ? new MemoryCache() : new RedisCache(redisUrl, log)
+  const inner: Cache =
+    options.cache === 'memory'
+      ? new MemoryCache()
+      : new RedisCache(redisUrl, log, { keyPrefix: options.cacheKeyPrefix ?? uniqueName('testapi') })
   const cache = new FailOpenCache(inner, { log, errors: apiMetrics(metrics).cacheErrors })
   const live = options.live ?? new RedisLiveEvents(redisUrl, log)
   const health = new Health()

@@ -39,6 +39,32 @@ test('an event published by one writer reaches every subscriber, as two API inst
   }
 })
 
+test('events stay within their key prefix: a deployment with another prefix does not hear them', async () => {
+  const prefix = `deploy${Date.now()}`
+  const writer = new RedisLiveEvents(redisUrl, silentLogger(), { keyPrefix: prefix })
+  const same = new RedisLiveEvents(redisUrl, silentLogger(), { keyPrefix: prefix })
+  const other = new RedisLiveEvents(redisUrl, silentLogger())
+  const defaultWriter = new RedisLiveEvents(redisUrl, silentLogger())
+  const seenSame: LiveEvent[] = []
+  const seenOther: LiveEvent[] = []
+  try {
+    await same.subscribe(event => seenSame.push(event))
+    await other.subscribe(event => seenOther.push(event))
+    const key = `PREFIX${Date.now()}/USD`
+    await writer.publish([trade(key)])
+    await waitFor('the same-prefix subscriber to hear the event', () => seenSame.some(e => e.key === key))
+    // Redis delivers to a subscriber in publish order: once this later event is heard, the first
+    // one would have been heard already had it crossed the prefixes.
+    await defaultWriter.publish([trade(`${key}-default`)])
+    await waitFor('the default-prefix subscriber to hear its own event', () =>
+      seenOther.some(e => e.key === `${key}-default`)
+    )
+    assert.equal(seenOther.filter(e => e.key === key).length, 0, 'nothing crossed the prefixes')
+  } finally {
+    await Promise.all([writer.close(), same.close(), other.close(), defaultWriter.close()])
+  }
+})
+
 test('with Redis away, publish fails fast instead of queueing, and a subscriber hears events again after it returns', async () => {
   const proxy = await startTcpProxy({ targetPort: Number(new URL(redisUrl).port || 6379) })
   const viaProxy = `redis://127.0.0.1:${proxy.port}`
