@@ -1,8 +1,9 @@
 /**
- * The same command on a real service: with DATABASE_URL set, `npm start` stores in PostgreSQL
- * instead of PGlite and says so. (Kafka and Redis are switched the same way, by mode.ts, whose
- * choices test/runtime/mode.test.ts covers; they are not started here because the pipeline's topic
- * names and cache keys are fixed, and the shared broker and Redis of a test machine serve others.)
+ * The same command on real services: with DATABASE_URL set, `npm start` stores in PostgreSQL
+ * instead of PGlite and says so; with KAFKA_SERVERS and REDIS_URL set too, it runs on the full
+ * stack: records go through the broker's topics under consumer groups, and the API's cache lives in
+ * Redis. (The shared broker and Redis of a test machine serve other tests too: this run uses group
+ * ids and a Redis key prefix of its own, and a database of its own.)
  */
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
@@ -10,8 +11,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
+import { Redis } from 'ioredis'
+import type { PipelineStatusBody } from '../../src/api/pipeline/pipeline-status.ts'
 import { createTestDatabase } from '../helpers/db.ts'
-import { getJson } from '../helpers/api.ts'
+import { getJson, testRedisUrl } from '../helpers/api.ts'
+import { uniqueName } from '../helpers/names.ts'
 import { startAll } from '../helpers/all-process.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -43,4 +47,64 @@ test('with DATABASE_URL set, npm start stores in PostgreSQL and names the mix of
   assert.match(app.stdout(), /CRYPTO VIZ · embedded bus \+ PostgreSQL \+ memory cache · replayed input/)
   assert.match(app.stdout(), /✓ database ready: PostgreSQL/)
   assert.equal(existsSync(join(home, 'data', 'embedded', 'pg')), false, 'no embedded database was created')
+})
+
+test('with KAFKA_SERVERS, DATABASE_URL and REDIS_URL set, npm start runs on the full stack: Kafka topics and groups, PostgreSQL, Redis under its key prefix', async () => {
+  const home = await mkdtemp(join(tmpdir(), 'cv-full-'))
+  const database = await createTestDatabase({ migrated: false })
+  const redis = new Redis(testRedisUrl, { lazyConnect: true })
+  after(async () => {
+    redis.disconnect()
+    await database.drop()
+    await rm(home, { recursive: true, force: true })
+  })
+  const run = uniqueName('full')
+  const ingestGroup = `${run}-ingest`
+  const app = await startAll(join(home, 'data'), ['--replay'], {
+    cwd: home,
+    env: {
+      KAFKA_SERVERS: process.env.TEST_KAFKA_SERVERS ?? 'localhost:9092',
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: run,
+      INGEST_GROUP_ID: ingestGroup,
+      ANALYTICS_GROUP_ID: `${run}-analytics`
+    }
+  })
+  try {
+    await waitFor(
+      'candles served',
+      async () =>
+        (await getJson<{ candles: unknown[] }>(app.url, '/api/candles?symbol=BTC/USD&interval=1m')).body
+          .candles.length > 0,
+      90_000,
+      500
+    )
+    const trades = await database.db.query<{ n: number }>('select count(*)::int as n from trades')
+    assert.ok((trades.rows[0]?.n ?? 0) > 0, 'the trades are in PostgreSQL')
+
+    const status = (await getJson<PipelineStatusBody>(app.url, '/api/pipeline')).body
+    const ingest = status.kafka.groups.find(g => g.groupId === ingestGroup)
+    const committedOnTrades = (ingest?.partitions ?? []).filter(
+      p => p.topic === 'rawtrade' && (p.committedOffset ?? 0) > 0
+    )
+    assert.ok(
+      committedOnTrades.length > 0,
+      `the ingest group committed offsets on rawtrade: ${JSON.stringify(ingest)}`
+    )
+
+    // Live events fan out through Redis under the configured prefix (the cache's entries are
+    // invalidated by every write while replay streams, so the channels are the steady witness).
+    const heard: string[] = []
+    redis.on('pmessage', (_pattern: string, channel: string) => heard.push(channel))
+    await redis.connect()
+    await redis.psubscribe(`${run}:live:*`)
+    await waitFor('a live event on the prefixed Redis channels', () => heard.length > 0, 30_000)
+    assert.ok(heard.every(channel => channel.startsWith(`${run}:live:`)))
+  } finally {
+    assert.equal(await app.stop(), 0)
+  }
+  assert.match(app.stdout(), /CRYPTO VIZ · full stack mode · replayed input/)
+  assert.match(app.stdout(), /✓ database ready: PostgreSQL/)
+  assert.equal(existsSync(join(home, 'data', 'embedded')), false, 'nothing embedded was created')
 })
