@@ -68,16 +68,20 @@ export async function waitForBroker(
   }
 }
 
-async function describe(admin: Admin, names: string[]) {
+async function describe(admin: Admin, names: string[], grownTo: ReadonlyMap<string, number> = new Map()) {
   // A freshly created topic may be unknown to the broker's metadata cache, or leaderless, for a
-  // moment: ask again (bounded) until every partition has a leader.
+  // moment, and freshly added partitions may not be in it yet: ask again (bounded) until every
+  // partition has a leader and every grown topic shows its new count.
   for (let attempt = 1; ; attempt++) {
     try {
       const metadata = await admin.metadata({ topics: names, forceUpdate: true })
       const leaderless = names.some(name =>
         (metadata.topics.get(name)?.partitions ?? []).some(partition => partition.leader < 0)
       )
-      if (!leaderless || attempt >= 40) return metadata
+      const behind = [...grownTo].some(
+        ([name, count]) => (metadata.topics.get(name)?.partitionsCount ?? 0) < count
+      )
+      if ((!leaderless && !behind) || attempt >= 40) return metadata
     } catch (error) {
       if (attempt >= 40)
         throw new CryptoVizError(
@@ -129,7 +133,8 @@ export async function ensureTopics(
     const grown = options.growPartitions ? await grow(admin, specs, existing) : new Set<string>()
     const metadata = await describe(
       admin,
-      specs.map(s => s.name)
+      specs.map(s => s.name),
+      new Map(specs.filter(s => grown.has(s.name)).map(s => [s.name, s.partitions]))
     )
     return specs.map(spec => {
       const topic = metadata.topics.get(spec.name)
