@@ -1,35 +1,29 @@
 /**
- * The metric names a PromQL expression reads, without a PromQL parser (promtool is not installed
- * here): label matchers, grouping clauses, strings, ranges and numbers are removed, and what remains
- * as an identifier not followed by `(` (a function or aggregation) and not a keyword is a metric.
+ * PromQL read with Prometheus' own grammar (@prometheus-io/lezer-promql, the parser behind the
+ * Prometheus UI's editor): the syntax errors an expression has, and the metric names it selects.
+ * Grafana shows a broken query only as an empty panel, so the dashboards' queries are checked here.
  */
-const KEYWORDS = new Set([
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'bool',
-  'and',
-  'or',
-  'unless',
-  'offset'
-])
+import { parser } from '@prometheus-io/lezer-promql'
 
-export function metricNames(expr: string): string[] {
-  const stripped = expr
-    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-  const names = new Set<string>()
-  for (const match of stripped.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*(?=\s*(\()?)/g)) {
-    const [name, call] = match
-    if (call !== undefined || KEYWORDS.has(name) || /^(inf|nan)$/i.test(name)) continue
-    const before = stripped.slice(0, match.index)
-    if (/\d\.?$/.test(before) || /\d[eE]$/.test(before)) continue
-    names.add(name)
-  }
-  return [...names]
+export interface ParsedPromql {
+  /** The metric of every vector selector (`rate(x_total[5m])` → `x_total`), in order, once each. */
+  metrics: string[]
+  /** Each syntax error, with the text around it. */
+  errors: string[]
+}
+
+export function parsePromql(expr: string): ParsedPromql {
+  const metrics = new Set<string>()
+  const errors: string[] = []
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.type.isError)
+        errors.push(
+          `syntax error at ${node.from}: …${expr.slice(Math.max(0, node.from - 20), node.from + 20)}…`
+        )
+      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector')
+        metrics.add(expr.slice(node.from, node.to))
+    }
+  })
+  return { metrics: [...metrics], errors }
 }

@@ -5,7 +5,7 @@ import { parse } from 'yaml'
 import { dashboardFiles } from '../../scripts/gen-dashboards.ts'
 import { createMetricsRegistry } from '../../src/ops/metrics.ts'
 import { documentedMetrics } from '../helpers/metrics-doc.ts'
-import { metricNames } from '../helpers/promql.ts'
+import { parsePromql } from '../helpers/promql.ts'
 
 const DIR = 'infra/grafana/dashboards'
 
@@ -63,13 +63,14 @@ test('the five dashboards the issue names are provisioned, each parsing with a u
   assert.equal(new Set(uids).size, uids.length)
 })
 
-test('every dashboard query names only metrics the roles export (docs/metrics.md) or the broker exporter provides', () => {
+test('every dashboard query is valid PromQL and names only metrics the roles export (docs/metrics.md) or the broker exporter provides', () => {
   const known = knownMetrics()
   let queries = 0
   for (const [file, dashboard] of dashboards())
     for (const panel of dashboard.panels)
       for (const target of panel.targets) {
-        const names = metricNames(target.expr)
+        const { metrics: names, errors } = parsePromql(target.expr)
+        assert.deepEqual(errors, [], `${file} "${panel.title}": ${target.expr}`)
         assert.ok(names.length > 0, `${file} "${panel.title}" queries some metric`)
         for (const name of names)
           assert.ok(known.has(name), `${file} "${panel.title}": unknown metric ${name} in ${target.expr}`)
@@ -78,14 +79,16 @@ test('every dashboard query names only metrics the roles export (docs/metrics.md
   assert.ok(queries > 60, `${queries} queries checked`)
 })
 
-test('the metric-name extraction finds metrics and skips functions, labels, ranges and keywords', () => {
+test('the PromQL check finds the selected metrics, not functions, labels or keywords, and reports broken queries', () => {
   assert.deepEqual(
-    metricNames(
+    parsePromql(
       'histogram_quantile(0.95, sum by (le, topic) (rate(cryptoviz_ingest_latency_seconds_bucket{topic=~"raw.*"}[5m])))'
     ),
-    ['cryptoviz_ingest_latency_seconds_bucket']
+    { metrics: ['cryptoviz_ingest_latency_seconds_bucket'], errors: [] }
   )
-  assert.deepEqual(metricNames('time() - max(a_b) / on(group) c_total > 1e3'), ['a_b', 'c_total'])
+  assert.deepEqual(parsePromql('time() - max(a_b) / on(group) c_total > 1e3').metrics, ['a_b', 'c_total'])
+  for (const broken of ['rate(x_total[5m]', 'sum by (topic (x)', 'a_total +', 'rate(x_total{a="1}[5m])'])
+    assert.ok(parsePromql(broken).errors.length > 0, `${broken} is reported`)
 })
 
 test('panels and targets all use the provisioned Prometheus datasource, and panel ids are unique per dashboard', () => {
