@@ -15,7 +15,7 @@
  * Needs the local Kafka and PostgreSQL (scripts/infra.sh start). Prints the machine's core count.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { availableParallelism, cpus, totalmem } from 'node:os'
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
 import { KafkaBus } from '../src/bus/kafka/kafka-bus.ts'
 import { microsToIso } from '../src/lib/event-time.ts'
 import { nowMicros } from '../src/lib/time.ts'
@@ -23,6 +23,7 @@ import { silentLogger } from '../src/log/logger.ts'
 import { createTestDatabase } from '../test/helpers/db.ts'
 import { createJobTopics, testKafka } from '../test/helpers/kafka.ts'
 import { uniqueName } from '../test/helpers/names.ts'
+import { cpuSeconds } from './cpu-accounting.ts'
 
 const TRADES = Number(process.env.BENCH_TRADES ?? 300_000)
 const RATE = Number(process.env.BENCH_RATE ?? 5_000)
@@ -136,10 +137,36 @@ try {
     INGEST_BATCH_MAX_WAIT_MS: process.env.INGEST_BATCH_MAX_WAIT_MS ?? '50',
     INGEST_LIVE_TRADES_PER_SYMBOL: '0'
   })
+  const child = ingest
+  const databaseName = new URL(database.url).pathname.slice(1)
+  const stages = {
+    ingest: (_cmdline: string, pid: number) => pid === child.pid,
+    // This database's backends, and the WAL writer and checkpointer that every commit needs.
+    postgres: (cmdline: string) =>
+      cmdline.startsWith(`postgres: `) &&
+      (cmdline.includes(` ${databaseName} `) ||
+        /postgres: (walwriter|checkpointer|background writer)/.test(cmdline)),
+    kafka: (cmdline: string) => cmdline.includes('kafka.Kafka ')
+  }
+  const cpuBefore = cpuSeconds(stages)
   const drain = await storedRate(0, TRADES, n => line(`            … ${n} stored`))
+  const cpuAfter = cpuSeconds(stages)
   line(
     `drain:      ${TRADES} trades stored in ${(drain.ms / 1000).toFixed(1)} s; sustained ${Math.round(drain.rate)} trades/s (10 %–90 %)`
   )
+  const perTrade = Object.fromEntries(
+    Object.keys(stages).map(name => {
+      const stage = name as keyof typeof stages
+      return [stage, ((cpuAfter[stage] - cpuBefore[stage]) / TRADES) * 1e6]
+    })
+  ) as Record<keyof typeof stages, number>
+  const totalMicros = perTrade.ingest + perTrade.postgres + perTrade.kafka
+  if (totalMicros > 0)
+    line(
+      `            CPU per trade: ingest ${perTrade.ingest.toFixed(1)} µs, PostgreSQL ${perTrade.postgres.toFixed(1)} µs, ` +
+        `Kafka ${perTrade.kafka.toFixed(1)} µs: ${totalMicros.toFixed(1)} µs in all, so ≈ ${Math.round((availableParallelism() / totalMicros) * 1e6)} trades/s ` +
+        `on ${availableParallelism()} idle cores (load average now ${loadavg()[0]?.toFixed(1)})`
+    )
 
   // 1b. Concurrent: publishing at full speed while ingest stores.
   const base = await count()
