@@ -19,6 +19,17 @@ import { uniqueName } from '../helpers/names.ts'
 import { startAll } from '../helpers/all-process.ts'
 import { waitFor } from '../helpers/wait.ts'
 
+function candlesServed(url: string): Promise<boolean> {
+  return waitFor(
+    'candles served',
+    async () =>
+      (await getJson<{ candles: unknown[] }>(url, '/api/candles?symbol=BTC/USD&interval=1m')).body.candles
+        .length > 0,
+    90_000,
+    500
+  )
+}
+
 test('with DATABASE_URL set, npm start stores in PostgreSQL and names the mix of pieces', async () => {
   const home = await mkdtemp(join(tmpdir(), 'cv-switch-'))
   const database = await createTestDatabase({ migrated: false })
@@ -31,14 +42,7 @@ test('with DATABASE_URL set, npm start stores in PostgreSQL and names the mix of
     env: { DATABASE_URL: database.url }
   })
   try {
-    await waitFor(
-      'candles served',
-      async () =>
-        (await getJson<{ candles: unknown[] }>(app.url, '/api/candles?symbol=BTC/USD&interval=1m')).body
-          .candles.length > 0,
-      90_000,
-      500
-    )
+    await candlesServed(app.url)
     const { rows } = await database.db.query<{ n: number }>('select count(*) as n from candles')
     assert.ok((rows[0]?.n ?? 0) > 0, 'the candles are in PostgreSQL')
   } finally {
@@ -72,14 +76,7 @@ test('with KAFKA_SERVERS, DATABASE_URL and REDIS_URL set, npm start runs on the 
     }
   })
   try {
-    await waitFor(
-      'candles served',
-      async () =>
-        (await getJson<{ candles: unknown[] }>(app.url, '/api/candles?symbol=BTC/USD&interval=1m')).body
-          .candles.length > 0,
-      90_000,
-      500
-    )
+    await candlesServed(app.url)
     const trades = await database.db.query<{ n: number }>('select count(*)::int as n from trades')
     assert.ok((trades.rows[0]?.n ?? 0) > 0, 'the trades are in PostgreSQL')
 
