@@ -16,18 +16,23 @@ import type { PipelineStatusBody } from '../../src/api/pipeline/pipeline-status.
 import { createTestDatabase } from '../helpers/db.ts'
 import { getJson, testRedisUrl } from '../helpers/api.ts'
 import { uniqueName } from '../helpers/names.ts'
-import { startAll } from '../helpers/all-process.ts'
+import { type AllProcess, startAll } from '../helpers/all-process.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-function candlesServed(url: string): Promise<boolean> {
-  return waitFor(
-    'candles served',
-    async () =>
-      (await getJson<{ candles: unknown[] }>(url, '/api/candles?symbol=BTC/USD&interval=1m')).body.candles
-        .length > 0,
-    90_000,
-    500
-  )
+/** Waits for candles from the API; a timeout says what the process printed meanwhile. */
+async function candlesServed(app: AllProcess): Promise<void> {
+  try {
+    await waitFor(
+      'candles served',
+      async () =>
+        (await getJson<{ candles: unknown[] }>(app.url, '/api/candles?symbol=BTC/USD&interval=1m')).body
+          .candles.length > 0,
+      90_000,
+      500
+    )
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${app.stdout()}\n${app.stderr().slice(-4_000)}`)
+  }
 }
 
 test('with DATABASE_URL set, npm start stores in PostgreSQL and names the mix of pieces', async () => {
@@ -42,7 +47,7 @@ test('with DATABASE_URL set, npm start stores in PostgreSQL and names the mix of
     env: { DATABASE_URL: database.url }
   })
   try {
-    await candlesServed(app.url)
+    await candlesServed(app)
     const { rows } = await database.db.query<{ n: number }>('select count(*) as n from candles')
     assert.ok((rows[0]?.n ?? 0) > 0, 'the candles are in PostgreSQL')
   } finally {
@@ -76,7 +81,7 @@ test('with KAFKA_SERVERS, DATABASE_URL and REDIS_URL set, npm start runs on the 
     }
   })
   try {
-    await candlesServed(app.url)
+    await candlesServed(app)
     const trades = await database.db.query<{ n: number }>('select count(*)::int as n from trades')
     assert.ok((trades.rows[0]?.n ?? 0) > 0, 'the trades are in PostgreSQL')
 
