@@ -49,3 +49,24 @@ export async function createJobTopics(partitions: number): Promise<{
     deadLetter: named('dead')
   }
 }
+
+/**
+ * Deletes the topics earlier test runs left on the broker (`t-<what>-<time>-<random>`, see
+ * uniqueName) once they are older than `olderThanMs`. Tests never delete their topics (a consumer
+ * may still be closing), so a developer's broker would otherwise collect thousands of partitions
+ * and start ever more slowly. Topics of a run still going (here or in another checkout sharing the
+ * broker) are younger than the bound and stay. Resolves with how many were deleted.
+ */
+export async function pruneTestTopics(olderThanMs: number, now = Date.now()): Promise<number> {
+  const admin = new Admin({ clientId: 'crypto-viz-test-admin', bootstrapBrokers: [...testKafka.servers] })
+  try {
+    const stale = (await admin.listTopics()).filter(name => {
+      const created = /^t-.+-([0-9a-z]{8,9})-[0-9a-f]{6}$/.exec(name)?.[1]
+      return created !== undefined && now - Number.parseInt(created, 36) > olderThanMs
+    })
+    for (let i = 0; i < stale.length; i += 100) await admin.deleteTopics({ topics: stale.slice(i, i + 100) })
+    return stale.length
+  } finally {
+    await admin.close()
+  }
+}
