@@ -41,14 +41,15 @@ export function countById(alerts: readonly PublishedAlert[]): Map<string, number
 
 /**
  * Runs the real ingest job over the alert topic alone (its other topics empty ones of its own) until
- * the `alerts` table holds `distinct` rows; returns its rows (id is its primary key: ingest stores
- * the first record of an id and skips the others).
+ * the `alerts` table holds `distinct` rows. Returns the table's rows (id is its primary key: ingest
+ * stores the first record of an id and skips the others) and the ids ingest announced on the live
+ * `alerts` channel (what pops up on the dashboard), one entry per announcement.
  */
 export async function storedAlerts(
   db: TestDatabase,
   topic: string,
   distinct: number
-): Promise<{ id: string; kind: string }[]> {
+): Promise<{ rows: { id: string; kind: string }[]; announced: string[] }> {
   const empty = await createJobTopics(1)
   const ingest = await hostRole(
     createIngestRole({ topics: { ...empty, alert: topic }, groupId: uniqueName('g-store-alerts') }),
@@ -70,5 +71,8 @@ export async function storedAlerts(
     await ingest.stop()
   }
   const { rows } = await db.db.query<{ id: string; kind: string }>('select id, kind from alerts order by id')
-  return rows
+  const announced = ingest.liveEvents
+    .filter(e => e.channel === 'alerts')
+    .map(e => (e.data as { id: string }).id)
+  return { rows, announced }
 }

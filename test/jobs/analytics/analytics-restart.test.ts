@@ -158,7 +158,7 @@ test('every analytics instance stopped mid-stream, then killed mid-stream, and t
 
   // Whale alerts: exactly the qualifying trades of an uninterrupted run. On the topic at least once
   // each: a kill after a batch published its alerts and before its transaction committed repeats
-  // them (same id), which the design allows (docs/jobs.md); ingest stores each id once.
+  // them (same id), which the design allows (docs/jobs.md); ingest stores and announces each id once.
   const whales = naiveWhales(scenario.accepted, { floor: 150_000, quantile: 0.99, window: 500 })
   assert.ok(whales.length >= 20, `enough whales to prove something (${whales.length})`)
   const expectedIds = whales.map(w => `whale_trade:${w.symbol}:${w.tradeId}`).sort()
@@ -169,12 +169,17 @@ test('every analytics instance stopped mid-stream, then killed mid-stream, and t
   t.diagnostic(`${whales.length} whale alerts, ${repeated.length} published more than once`)
   const stored = await storedAlerts(database, topics.alert, new Set(published.map(a => a.id)).size)
   assert.deepEqual(
-    stored
+    stored.rows
       .filter(r => r.kind === 'whale_trade')
       .map(r => r.id)
       .sort(),
     expectedIds,
     'the whale alerts stored, once each'
+  )
+  assert.deepEqual(
+    stored.announced.filter(id => id.startsWith('whale_trade:')).sort(),
+    expectedIds,
+    'each whale alert announced live once (the dashboard notifies once)'
   )
 
   // Candles equal the independent computation over the trades a candle builder must count.

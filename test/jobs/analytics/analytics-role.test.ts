@@ -277,20 +277,26 @@ test('two analytics instances joining and leaving one group give exactly the res
       t.diagnostic(`${label}: batches failed (${JSON.stringify(afterFence)}); repeated: ${repeated.length}`)
     }
   }
-  // The ingest job stores the two-instance topic: every whale alert, once (alerts.id is the key).
+  // The ingest job stores the two-instance topic: every alert once (alerts.id is the key), and
+  // announces each once on the live channel (the dashboard's notifications).
   const stored = await storedAlerts(two, alertsTwo, alertsOfTwo.size)
   assert.deepEqual(
-    stored.map(r => r.id).sort(),
+    stored.rows.map(r => r.id).sort(),
     [...alertsOfTwo.keys()].sort(),
     'every published alert stored, once'
   )
   assert.deepEqual(
-    stored
+    stored.rows
       .filter(r => r.kind === 'whale_trade')
       .map(r => r.id)
       .sort(),
     expectedIds,
     'the stored whale alerts'
+  )
+  assert.deepEqual(
+    stored.announced.filter(id => id.startsWith('whale_trade:')).sort(),
+    expectedIds,
+    'each whale alert announced live once'
   )
   assert.ok(a.state.length > 0, 'the whale windows are committed with the partition state')
 
