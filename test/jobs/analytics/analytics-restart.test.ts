@@ -18,7 +18,13 @@ const bus = new KafkaBus(testKafka, silentLogger())
 before(async () => {
   database = await createTestDatabase()
 })
+// Children still running when the test gives up (a timeout) must not outlive it.
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
 after(async () => {
+  for (const child of running) child.kill('SIGKILL')
   await bus.close()
   await database.drop()
 })
@@ -37,6 +43,8 @@ function startChild(env: Record<string, string>): Promise<ChildProcess> {
     env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'inherit']
   })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('started')) resolve(child)
@@ -108,10 +116,17 @@ test('every analytics instance stopped mid-stream, then killed mid-stream, and t
 
   // 1. Two instances take the first third; both stop gracefully while it is being processed.
   const first = stage(0)
-  await publishAll(bus, first)
+  // Records are published once both members run: a child starting slowly must not find the first
+  // one done already.
   let children = await start()
   try {
-    await waitFor('part of the first third', async () => (await applied(topics.trade)) >= 100, 60_000, 5)
+    await publishAll(bus, first)
+    await waitFor(
+      'part of the first third',
+      async () => (await applied(topics.trade)) >= first.length / 3,
+      60_000,
+      5
+    )
   } finally {
     await stopAll(children, 'SIGTERM')
   }
@@ -121,9 +136,9 @@ test('every analytics instance stopped mid-stream, then killed mid-stream, and t
 
   // 2. The group restarts over the rest of the first third and the second; both are killed mid-way.
   const second = stage(1)
-  await publishAll(bus, second)
   children = await start()
   try {
+    await publishAll(bus, second)
     await waitFor(
       'part of the second third',
       async () => (await applied(topics.trade)) >= first.length + second.length / 3,
@@ -142,9 +157,9 @@ test('every analytics instance stopped mid-stream, then killed mid-stream, and t
   )
 
   // 3. The group restarts from what was committed and finishes the stream.
-  await publishAll(bus, stage(2))
   children = await start()
   try {
+    await publishAll(bus, stage(2))
     await waitFor('every trade applied', async () => (await applied(topics.trade)) === total, 120_000, 100)
   } finally {
     await stopAll(children, 'SIGTERM')
