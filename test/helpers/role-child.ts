@@ -1,7 +1,8 @@
 /**
  * A role in a child process, for tests that kill it: `node test/helpers/role-child.ts` with
  * ROLE (ingest | analytics), TOPICS (JSON of job topics), GROUP_ID and DATABASE_URL in the
- * environment (plus any configuration variable). Prints "started" once consuming; stops on SIGTERM.
+ * environment, plus any configuration variable (passed on to the role's configuration). Prints
+ * "started" once consuming; stops on SIGTERM.
  */
 import { createAnalyticsRole } from '../../src/jobs/analytics/analytics-role.ts'
 import { createIngestRole } from '../../src/jobs/ingest/ingest-role.ts'
@@ -13,7 +14,11 @@ const role =
   process.env.ROLE === 'analytics'
     ? createAnalyticsRole({ topics, groupId })
     : createIngestRole({ topics, groupId })
-const hosted = await hostRole(role, { databaseUrl: process.env.DATABASE_URL ?? '' })
+// Configuration variables of the environment (batch sizes, rule thresholds) apply as in a real process.
+const env = Object.fromEntries(
+  Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)
+)
+const hosted = await hostRole(role, { databaseUrl: process.env.DATABASE_URL ?? '', env })
 process.stdout.write('started\n')
 process.once('SIGTERM', () => {
   void hosted.stop().then(() => process.exit(0))

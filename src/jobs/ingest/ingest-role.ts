@@ -88,14 +88,14 @@ class IngestJob {
       // Let the lanes send what is queued while the next slice is decoded.
       if (from + SLICE < batch.length) await new Promise(resolve => setImmediate(resolve))
     }
-    const { inserted, refused } = await storeBatch(this.#db, lanes, trades, others)
+    const { inserted, newAlerts, refused } = await storeBatch(this.#db, lanes, trades, others)
     const committedAt = Date.now()
     this.#metrics.writeSeconds.observe((performance.now() - started) / 1000)
     const dead = [...rejected, ...refused]
     if (dead.length > 0) await this.#deadLetter(dead)
     const valid = [...trades, ...others]
     this.#account(batch.length, valid, inserted, dead, committedAt)
-    this.#announce(valid, refused)
+    this.#announce(valid, refused, newAlerts)
   }
 
   async #deadLetter(dead: readonly Rejected[]): Promise<void> {
@@ -144,7 +144,8 @@ class IngestJob {
     }
     for (const [topic, count] of stored) {
       const kind = this.#kinds.get(topic)
-      const fresh = kind === 'trade' || kind === 'ticker' ? (inserted.get(kind) ?? count) : count
+      const counted = kind === 'trade' || kind === 'ticker' || kind === 'alert'
+      const fresh = counted ? (inserted.get(kind) ?? count) : count
       m.records.inc({ topic, outcome: 'stored' }, fresh)
       if (count > fresh) m.records.inc({ topic, outcome: 'duplicate' }, count - fresh)
     }
@@ -152,16 +153,20 @@ class IngestJob {
     this.#health.succeeded(size, newest)
   }
 
-  #announce(valid: readonly Decoded[], refused: readonly Rejected[]): void {
+  #announce(valid: readonly Decoded[], refused: readonly Rejected[], newAlerts: ReadonlySet<string>): void {
     const skip = new Set(refused.map(r => r.record))
     const ok = valid.filter(v => !skip.has(v.record))
     const groups = groupDecoded(ok)
+    // An alert is news once: one published again (an analytics crash after publishing, a redelivery)
+    // was stored before and would pop up again on the dashboard. The first record of an id is stored.
+    const unseen = new Set(newAlerts)
+    const alerts = groups.alert.filter(a => unseen.delete(a.id))
     const storedAt = nowIsoMicros()
     this.#live.announce([
       ...tradeEvents(groups.trade, this.#context.config.ingest.liveTradesPerSymbol, storedAt),
       ...tickerEvents(groups.ticker, storedAt),
       ...articleEvents(groups.article, storedAt),
-      ...alertEvents(groups.alert, storedAt)
+      ...alertEvents(alerts, storedAt)
     ])
   }
 

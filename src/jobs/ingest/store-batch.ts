@@ -7,7 +7,7 @@
  */
 import { CryptoVizError, ErrorCodes, isCryptoVizError } from '../../errors/errors.ts'
 import type { Database, Queryable } from '../../store/database.ts'
-import { writeAlerts } from '../../store/writers/alerts.ts'
+import { insertAlerts } from '../../store/writers/alerts.ts'
 import { upsertArticles } from '../../store/writers/articles.ts'
 import { writeBookTops, writeExchangeCandles } from '../../store/writers/exchange-feeds.ts'
 import { writeTickers } from '../../store/writers/tickers.ts'
@@ -16,31 +16,38 @@ import { type Decoded, type Rejected, groupDecoded } from '../decode.ts'
 import type { TradeLanes } from './trade-lanes.ts'
 
 export interface StoreOutcome {
-  /** New rows per kind (trades and tickers; the others are counted as stored). */
+  /** New rows per kind (trades, tickers and alerts; the others are counted as stored). */
   inserted: Map<Decoded['kind'], number>
+  /** Ids of the alerts stored by this batch: an alert published again is not announced again. */
+  newAlerts: Set<string>
   /** Records the database refused, to be dead-lettered. */
   refused: Rejected[]
 }
 
-async function writeAll(q: Queryable, records: readonly Decoded[]): Promise<Map<Decoded['kind'], number>> {
+type Written = Pick<StoreOutcome, 'inserted' | 'newAlerts'>
+
+async function writeAll(q: Queryable, records: readonly Decoded[]): Promise<Written> {
   const groups = groupDecoded(records)
   const inserted = new Map<Decoded['kind'], number>()
   inserted.set('trade', await writeTrades(q, groups.trade))
   inserted.set('ticker', await writeTickers(q, groups.ticker))
   inserted.set('article', await upsertArticles(q, groups.article))
-  inserted.set('alert', await writeAlerts(q, groups.alert))
+  const newAlerts = await insertAlerts(q, groups.alert)
+  inserted.set('alert', newAlerts.length)
   inserted.set('ohlc', await writeExchangeCandles(q, groups.ohlc))
   inserted.set('book', await writeBookTops(q, groups.book))
-  return inserted
+  return { inserted, newAlerts: new Set(newAlerts) }
 }
 
 async function isolate(db: Database, records: readonly Decoded[]): Promise<StoreOutcome> {
   const inserted = new Map<Decoded['kind'], number>()
+  const newAlerts = new Set<string>()
   const refused: Rejected[] = []
   for (const record of records) {
     try {
-      const counts = await db.transaction(tx => writeAll(tx, [record]))
-      for (const [kind, n] of counts) inserted.set(kind, (inserted.get(kind) ?? 0) + n)
+      const written = await db.transaction(tx => writeAll(tx, [record]))
+      for (const [kind, n] of written.inserted) inserted.set(kind, (inserted.get(kind) ?? 0) + n)
+      for (const id of written.newAlerts) newAlerts.add(id)
     } catch (error) {
       if (!isCryptoVizError(error, ErrorCodes.DB_QUERY)) throw error
       refused.push({
@@ -53,14 +60,14 @@ async function isolate(db: Database, records: readonly Decoded[]): Promise<Store
       })
     }
   }
-  return { inserted, refused }
+  return { inserted, newAlerts, refused }
 }
 
 /** Writes records in one transaction, isolating the culprits if the database refuses the batch. */
 async function storeTogether(db: Database, records: readonly Decoded[]): Promise<StoreOutcome> {
-  if (records.length === 0) return { inserted: new Map(), refused: [] }
+  if (records.length === 0) return { inserted: new Map(), newAlerts: new Set(), refused: [] }
   try {
-    return { inserted: await db.transaction(tx => writeAll(tx, records)), refused: [] }
+    return { ...(await db.transaction(tx => writeAll(tx, records))), refused: [] }
   } catch (error) {
     if (!isCryptoVizError(error, ErrorCodes.DB_QUERY)) throw error
     return isolate(db, records)
@@ -89,6 +96,7 @@ export async function storeBatch(
   otherResult.value.inserted.set('trade', isolated.inserted.get('trade') ?? 0)
   return {
     inserted: otherResult.value.inserted,
+    newAlerts: otherResult.value.newAlerts,
     refused: [...otherResult.value.refused, ...isolated.refused]
   }
 }

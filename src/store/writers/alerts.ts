@@ -9,10 +9,20 @@ select x.id, x.rule, x.kind, x.symbol, x.severity, x.title, x.message, x.value, 
 from jsonb_to_recordset($1::jsonb) as x(id text, rule text, kind text, symbol text, severity text,
   title text, message text, value double precision, threshold double precision, event_ts timestamptz,
   raised_at timestamptz, details jsonb)
-on conflict (id) do nothing`
+on conflict (id) do nothing
+returning id`
 
+/** Stores alerts; returns how many were new. */
 export async function writeAlerts(q: Queryable, alerts: readonly AlertV1[]): Promise<number> {
-  if (alerts.length === 0) return 0
+  return (await insertAlerts(q, alerts)).length
+}
+
+/**
+ * Stores alerts; returns the ids stored now, in the order given. An id stored before (an alert
+ * published again: same id) is not among them, and neither is the second record of an id given twice.
+ */
+export async function insertAlerts(q: Queryable, alerts: readonly AlertV1[]): Promise<string[]> {
+  if (alerts.length === 0) return []
   const rows = alerts.map(a => ({
     id: a.id,
     rule: a.rule,
@@ -27,5 +37,8 @@ export async function writeAlerts(q: Queryable, alerts: readonly AlertV1[]): Pro
     raised_at: a.raisedAt,
     details: a.details
   }))
-  return (await q.query(INSERT, [JSON.stringify(rows)])).rowCount
+  const inserted = new Set(
+    (await q.query<{ id: string }>(INSERT, [JSON.stringify(rows)])).rows.map(r => r.id)
+  )
+  return [...new Set(alerts.map(a => a.id))].filter(id => inserted.has(id))
 }

@@ -151,3 +151,52 @@ test('every kind of record is stored once, however often it is delivered, and ba
     await ingest.stop()
   }
 })
+
+test('an alert published again (analytics crashed after publishing, or a redelivery) is stored once and announced live once', async () => {
+  const topics = await createJobTopics(1)
+  const whale = alert({
+    id: 'whale_trade:ETH/USD:4242',
+    rule: 'whale_trade',
+    kind: 'whale_trade',
+    symbol: 'ETH/USD',
+    title: 'ETH/USD whale buy'
+  })
+  const move = alert({ id: 'price_move_5m:ETH/USD:2026-11-25T14:00:00Z', symbol: 'ETH/USD' })
+  const encode = (value: unknown) => ({ topic: topics.alert, key: 'ETH/USD', value: JSON.stringify(value) })
+  const ingest = await hostRole(createIngestRole({ topics, groupId: uniqueName('g-alerts-again') }), {
+    databaseUrl: database.url
+  })
+  const handled = async (): Promise<number> => {
+    const text = await ingest.metrics.metrics()
+    const counted = [
+      ...text.matchAll(/cryptoviz_ingest_records_total\{topic="[^"]+",outcome="[^"]+"\} (\d+)/g)
+    ]
+    return counted.reduce((n, m) => n + Number(m[1]), 0)
+  }
+  try {
+    // Twice in one batch, then again in later batches, the last time with other figures.
+    await publishAll(bus, [encode(whale), encode(whale), encode(move)])
+    await waitFor('the first batch', async () => (await handled()) === 3, 30_000)
+    await publishAll(bus, [encode(whale)])
+    await waitFor('the second batch', async () => (await handled()) === 4, 30_000)
+    await publishAll(bus, [encode({ ...move, title: 'figures of a second evaluation', value: 9 })])
+    await waitFor('the third batch', async () => (await handled()) === 5, 30_000)
+
+    const { rows } = await database.db.query<{ id: string; title: string }>(
+      "select id, title from alerts where symbol = 'ETH/USD' order by id"
+    )
+    assert.deepEqual(rows, [
+      { id: move.id, title: move.title },
+      { id: whale.id, title: whale.title }
+    ])
+    const announced = ingest.liveEvents
+      .filter(e => e.channel === 'alerts')
+      .map(e => (e.data as { id: string; title: string }).id)
+    assert.deepEqual(announced.sort(), [move.id, whale.id], 'each alert announced once')
+    const metrics = await ingest.metrics.metrics()
+    assert.match(metrics, new RegExp(`topic="${topics.alert}",outcome="stored"\\} 2\\n`))
+    assert.match(metrics, new RegExp(`topic="${topics.alert}",outcome="duplicate"\\} 3\\n`))
+  } finally {
+    await ingest.stop()
+  }
+})
