@@ -68,6 +68,9 @@ function runTests(paths: string[], concurrency: string, recordFailures: boolean)
       '--test-reporter-destination=stdout',
       ...record,
       '--test-timeout=180000',
+      // A file whose test timed out may hold sockets or child processes open: end it anyway, so a
+      // hang costs one test's timeout, never the whole CI budget.
+      '--test-force-exit',
       `--test-concurrency=${concurrency}`,
       ...paths
     ],
