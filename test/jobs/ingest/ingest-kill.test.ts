@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { after, before, test } from 'node:test'
 import { KafkaBus } from '../../../src/bus/kafka/kafka-bus.ts'
 import { silentLogger } from '../../../src/log/logger.ts'
-import { type TestDatabase, createTestDatabase } from '../../helpers/db.ts'
+import { type TestDatabase, createTestDatabase, storedTrades } from '../../helpers/db.ts'
 import { createJobTopics, testKafka } from '../../helpers/kafka.ts'
 import { uniqueName } from '../../helpers/names.ts'
 import { publishAll } from '../../helpers/role-host.ts'
@@ -33,13 +33,6 @@ function startChild(env: Record<string, string>): Promise<ChildProcess> {
   })
 }
 
-const storedRows = async (): Promise<{ rows: number; ids: number }> => {
-  const { rows } = await database.db.query<{ rows: number; ids: number }>(
-    'select count(*) as rows, count(distinct (symbol, trade_id)) as ids from trades'
-  )
-  return rows[0] ?? { rows: -1, ids: -1 }
-}
-
 test('killing an ingest process mid-batch and restarting it leaves every trade stored exactly once', async () => {
   const topics = await createJobTopics(3)
   const symbols = ['BTC/USD', 'ETH/USD', 'SOL/USD']
@@ -62,7 +55,7 @@ test('killing an ingest process mid-batch and restarting it leaves every trade s
   const before = await waitFor(
     'part of the trades',
     async () => {
-      const s = await storedRows()
+      const s = await storedTrades(database.db)
       return s.rows > 0 && s.rows < trades.length ? s : undefined
     },
     60_000,
@@ -70,7 +63,7 @@ test('killing an ingest process mid-batch and restarting it leaves every trade s
   )
   child.kill('SIGKILL')
   await new Promise(resolve => child.once('exit', resolve))
-  const atKill = await storedRows()
+  const atKill = await storedTrades(database.db)
   assert.ok(
     atKill.rows >= before.rows && atKill.rows < trades.length,
     `killed mid-way (${atKill.rows} stored)`
@@ -80,13 +73,13 @@ test('killing an ingest process mid-batch and restarting it leaves every trade s
   try {
     await waitFor(
       'every trade after the restart',
-      async () => (await storedRows()).rows >= trades.length,
+      async () => (await storedTrades(database.db)).rows >= trades.length,
       120_000,
       200
     )
     // Anything still in flight must not add rows either.
     await new Promise(resolve => setTimeout(resolve, 1_000))
-    assert.deepEqual(await storedRows(), { rows: trades.length, ids: trades.length })
+    assert.deepEqual(await storedTrades(database.db), { rows: trades.length, ids: trades.length })
     const { rows } = await database.db.query<{ symbol: string; first: number; last: number; n: number }>(
       'select symbol, min(trade_id) as first, max(trade_id) as last, count(*) as n from trades group by symbol order by symbol'
     )

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import { KafkaBus } from '../../../src/bus/kafka/kafka-bus.ts'
 import { createIngestRole } from '../../../src/jobs/ingest/ingest-role.ts'
 import { silentLogger } from '../../../src/log/logger.ts'
-import { type TestDatabase, createTestDatabase } from '../../helpers/db.ts'
+import { type TestDatabase, createTestDatabase, storedTrades } from '../../helpers/db.ts'
 import { createJobTopics, testKafka } from '../../helpers/kafka.ts'
 import { uniqueName } from '../../helpers/names.ts'
 import { hostRole, publishAll } from '../../helpers/role-host.ts'
@@ -20,13 +20,6 @@ after(async () => {
   await bus.close()
   await database.drop()
 })
-
-const stored = async (): Promise<{ rows: number; ids: number }> => {
-  const { rows } = await database.db.query<{ rows: number; ids: number }>(
-    'select count(*) as rows, count(distinct trade_id) as ids from trades'
-  )
-  return rows[0] ?? { rows: -1, ids: -1 }
-}
 
 test('while the database is away ingest pauses and says so; when it returns every trade is stored exactly once', async () => {
   const topics = await createJobTopics(3)
@@ -46,7 +39,7 @@ test('while the database is away ingest pauses and says so; when it returns ever
   })
   try {
     await publishAll(bus, records.slice(0, 300))
-    await waitFor('the first trades', async () => (await stored()).rows === 300, 30_000)
+    await waitFor('the first trades', async () => (await storedTrades(database.db)).rows === 300, 30_000)
 
     await proxy.cut()
     await publishAll(bus, records.slice(300))
@@ -60,11 +53,11 @@ test('while the database is away ingest pauses and says so; when it returns ever
     )
     assert.match(down.detail ?? '', /CV_ERR_DB_UNAVAILABLE/)
     assert.equal(ingest.health.report().status, 'down')
-    assert.equal((await stored()).rows, 300, 'nothing written while away')
+    assert.equal((await storedTrades(database.db)).rows, 300, 'nothing written while away')
 
     await proxy.restore()
-    await waitFor('every trade', async () => (await stored()).rows === 900, 60_000, 200)
-    assert.deepEqual(await stored(), { rows: 900, ids: 900 })
+    await waitFor('every trade', async () => (await storedTrades(database.db)).rows === 900, 60_000, 200)
+    assert.deepEqual(await storedTrades(database.db), { rows: 900, ids: 900 })
     await waitFor('health to recover', () => ingest.health.report().checks.ingest?.status === 'up')
     const metrics = await ingest.metrics.metrics()
     assert.match(metrics, /cryptoviz_ingest_batch_failures_total\{code="CV_ERR_DB_UNAVAILABLE"\} [1-9]/)
