@@ -8,40 +8,28 @@
  *   npm run bench:articles            # PAGES=300, ORDERS=4000 per symbol, ROUNDS=3 by default
  */
 import { availableParallelism, cpus } from 'node:os'
-import { Worker } from 'node:worker_threads'
-import { Admin } from '@platformatic/kafka'
-import { KafkaBus } from '../src/bus/kafka/kafka-bus.ts'
+import type { Bus } from '../src/bus/bus.ts'
 import { configFromEnv } from '../src/config/config.ts'
 import { silentLogger } from '../src/log/logger.ts'
 import { createMetricsRegistry } from '../src/ops/metrics.ts'
 import type { ArticleV1 } from '../src/schemas/index.ts'
 import { itemsOf } from '../src/sim/news/article-pages.ts'
 import { type FakeFeeds, startFakeFeeds } from '../src/sim/news/fake-feed-server.ts'
-import { MarketProducer } from '../src/sources/kraken/market-producer.ts'
+import type { MarketTopics } from '../src/sources/kraken/market-producer.ts'
 import { ArticleReader } from '../src/sources/news/articles/article-reader.ts'
 import { createProducerMetrics } from '../src/sources/producer-metrics.ts'
-import { BufferedPublisher } from '../src/sources/publish/buffered-publisher.ts'
 import { readFileSync, readdirSync } from 'node:fs'
 import { defaultFeedsDir } from '../src/sim/news/fake-feed-server.ts'
+import { startMarketRun, symbols, withScratchTopics } from './market-flood.ts'
 
 const pages = Number(process.env.PAGES ?? 300)
 const orders = Number(process.env.ORDERS ?? 4000)
-const symbols = ['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD', 'ADA/USD', 'DOGE/USD']
-const servers = (process.env.KAFKA_SERVERS ?? '127.0.0.1:9092').split(',')
 const rounds = Number(process.env.ROUNDS ?? 3)
 const labels = {
   alone: 'trades → Kafka, no articles          ',
   flat: 'trades → Kafka, reader flat out      ',
   paced: 'trades → Kafka, reader at 1 page/s   '
 } as const
-
-const until = async (check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> => {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('benchmark timed out')
-    await new Promise(resolve => setTimeout(resolve, 5))
-  }
-}
 
 /** The article URLs the site farm can serve: every item of the fixture feeds. */
 function articleUrls(): string[] {
@@ -120,37 +108,8 @@ async function readPages(feeds: FakeFeeds, count: number, stop?: () => boolean, 
   return { done, extracted, seconds, extractMs: n > 0 ? (sum / n) * 1000 : 0 }
 }
 
-async function trades(
-  bus: KafkaBus,
-  topics: Record<'trade' | 'ticker' | 'ohlc' | 'book', string>,
-  alongside?: { feeds: FakeFeeds; perSecond?: number }
-) {
-  const worker = new Worker(new URL('./producer-server-worker.ts', import.meta.url), {
-    workerData: { symbols, orders }
-  })
-  const { wsUrl, restUrl } = await new Promise<{ wsUrl: string; restUrl: string }>((resolve, reject) => {
-    worker.once('error', reject)
-    worker.once('message', resolve)
-  })
-  const metrics = createProducerMetrics(createMetricsRegistry())
-  const publisher = new BufferedPublisher({
-    bus,
-    metrics,
-    log: silentLogger(),
-    maxRecords: 5_000_000,
-    maxBatchRecords: 5000
-  })
-  const producer = new MarketProducer({
-    kraken: { ...configFromEnv({}).kraken, wsUrl, restUrl, symbols, restMinIntervalMs: 0 },
-    publisher,
-    metrics,
-    log: silentLogger(),
-    topics
-  })
-  producer.start()
-  await until(() => producer.status().subscribed === symbols.length * 2, 15_000)
-  const published = async () => (await metrics.publishedRecords.get()).values.reduce((n, v) => n + v.value, 0)
-  const before = await published()
+async function trades(bus: Bus, topics: MarketTopics, alongside?: { feeds: FakeFeeds; perSecond?: number }) {
+  const run = await startMarketRun(bus, topics, orders)
   let finished = false
   const articles =
     alongside === undefined
@@ -158,24 +117,11 @@ async function trades(
       : readPages(alongside.feeds, 1_000_000, () => finished, alongside.perSecond)
   // Let the reader get going before the clock starts.
   if (articles !== undefined) await new Promise(resolve => setTimeout(resolve, 1_000))
-  const started = performance.now()
-  const flooded = new Promise<{ trades: number; tickers: number }>(resolve =>
-    worker.on(
-      'message',
-      (m: { type: string; trades: number; tickers: number }) => m.type === 'flooded' && resolve(m)
-    )
-  )
-  worker.postMessage({ type: 'flood' })
-  const sent = await flooded
-  await until(async () => (await published()) - before >= sent.trades + sent.tickers, 300_000)
-  const seconds = (performance.now() - started) / 1000
+  const sent = await run.flood()
   finished = true
   const reading = await articles
-  await producer.stop()
-  await publisher.close(10_000)
-  worker.postMessage({ type: 'close' })
-  await new Promise(resolve => worker.once('exit', resolve))
-  return { tradesPerSecond: sent.trades / seconds, messages: sent.trades + sent.tickers, seconds, reading }
+  await run.stop()
+  return { tradesPerSecond: sent.trades / sent.seconds, reading }
 }
 
 console.log(
@@ -187,17 +133,7 @@ try {
   console.log(
     `article reader alone (8 at a time)     ${alone.done} pages (${alone.extracted} extracted) in ${alone.seconds.toFixed(2)} s = ${(alone.done / alone.seconds).toFixed(1)} pages/s; extraction ${alone.extractMs.toFixed(1)} ms/page in the worker`
   )
-  const suffix = Date.now().toString(36)
-  const names = {
-    trade: `bench-rawtrade-${suffix}`,
-    ticker: `bench-rawticker-${suffix}`,
-    ohlc: `bench-rawohlc-${suffix}`,
-    book: `bench-rawbook-${suffix}`
-  }
-  const admin = new Admin({ clientId: 'crypto-viz-bench', bootstrapBrokers: servers })
-  await admin.createTopics({ topics: Object.values(names), partitions: 3, replicas: 1 })
-  const bus = new KafkaBus({ servers, clientId: 'crypto-viz-bench' }, silentLogger())
-  try {
+  await withScratchTopics(async (bus, topics) => {
     // Interleaved rounds, medians reported: on a shared machine one run proves little.
     const runs: Record<string, number[]> = { alone: [], flat: [], paced: [] }
     for (let round = 1; round <= rounds; round++) {
@@ -206,7 +142,7 @@ try {
         ['flat', { feeds }],
         ['paced', { feeds, perSecond: 1 }]
       ] as const) {
-        const run = await trades(bus, names, alongside)
+        const run = await trades(bus, topics, alongside)
         runs[key]?.push(run.tradesPerSecond)
         const r = run.reading
         console.log(
@@ -226,11 +162,7 @@ try {
         `median   ${labels[key]} ${Math.round(value).toLocaleString('en').padStart(7)} trades/s (${((value / base) * 100).toFixed(0)} % of no articles)`
       )
     }
-  } finally {
-    await bus.close()
-    await admin.deleteTopics({ topics: Object.values(names) }).catch(() => undefined)
-    await admin.close()
-  }
+  })
 } finally {
   await feeds.close()
 }

@@ -137,6 +137,7 @@ export interface Config {
     readonly batchMaxWaitMs: number
     readonly latenessMs: number
     readonly indicators: {
+      /** Candles each value is computed over (EMA and RSI converge well within it). */
       readonly window: number
       readonly smaPeriods: readonly number[]
       readonly emaPeriods: readonly number[]
@@ -144,7 +145,8 @@ export interface Config {
       readonly bollingerPeriod: number
       readonly bollingerStdDev: number
       readonly volatilityPeriod: number
-      readonly macd: MacdSpec | undefined
+      /** Absent: no MACD. */
+      readonly macd?: MacdSpec | undefined
     }
     readonly sentiment: { readonly halfLifeMinutes: number; readonly windowHours: number }
     readonly alerts: {

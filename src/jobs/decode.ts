@@ -17,13 +17,22 @@ import type { TradeV1 } from '../schemas/trade.v1.ts'
 import { TopicNames } from '../bus/topics.ts'
 import type { RecordKind } from './job-topics.ts'
 
-export type Decoded =
-  | { kind: 'trade'; value: TradeV1; record: ConsumedRecord }
-  | { kind: 'ticker'; value: TickerV1; record: ConsumedRecord }
-  | { kind: 'article'; value: ArticleV1; record: ConsumedRecord }
-  | { kind: 'alert'; value: AlertV1; record: ConsumedRecord }
-  | { kind: 'ohlc'; value: OhlcV1; record: ConsumedRecord }
-  | { kind: 'book'; value: BookV1; record: ConsumedRecord }
+/** The message type each kind of record decodes to. */
+interface DecodedValues {
+  trade: TradeV1
+  ticker: TickerV1
+  article: ArticleV1
+  alert: AlertV1
+  ohlc: OhlcV1
+  book: BookV1
+}
+
+type DecodedAs<K extends RecordKind> = { kind: K; value: DecodedValues[K]; record: ConsumedRecord }
+
+/** One `DecodedAs` per kind in K: for every kind, the union a switch on `kind` narrows. */
+type DecodedOneOf<K extends RecordKind> = { [P in K]: DecodedAs<P> }[K]
+
+export type Decoded = DecodedOneOf<RecordKind>
 
 export interface Rejected {
   kind: 'rejected'
@@ -34,14 +43,14 @@ export interface Rejected {
 /** Exchange time may run ahead of our receive time by clock skew, not by more. */
 const MAX_CLOCK_SKEW_MICROS = 3_600_000_000
 
-const codecs = {
+const codecs: { [K in RecordKind]: { decode(raw: Buffer | string): DecodedValues[K] } } = {
   trade: codecByTopic[TopicNames.trade],
   ticker: codecByTopic[TopicNames.ticker],
   article: codecByTopic[TopicNames.article],
   alert: codecByTopic[TopicNames.alert],
   ohlc: codecByTopic[TopicNames.ohlc],
   book: codecByTopic[TopicNames.book]
-} as const
+}
 
 function reject(reason: string): never {
   throw new CryptoVizError(ErrorCodes.RECORD_REJECTED, reason, { deadLetter: true })
@@ -77,44 +86,36 @@ function checkTrade(t: TradeV1, record: ConsumedRecord): void {
     reject(`exchangeTs ${t.exchangeTs} is more than 1 h after receivedAt ${t.receivedAt}`)
 }
 
-function decodeAs(kind: RecordKind, record: ConsumedRecord): Decoded {
-  switch (kind) {
-    case 'trade': {
-      const value = codecs.trade.decode(record.value)
-      checkTrade(value, record)
-      return { kind, value, record }
-    }
-    case 'ticker': {
-      const value = codecs.ticker.decode(record.value)
-      keyIs(record, value.symbol, 'symbol')
-      times(['exchangeTs', value.exchangeTs], ['receivedAt', value.receivedAt])
-      return { kind, value, record }
-    }
-    case 'article': {
-      const value = codecs.article.decode(record.value)
-      keyIs(record, value.id, 'id')
-      times(['publishedAt', value.publishedAt], ['fetchedAt', value.fetchedAt])
-      return { kind, value, record }
-    }
-    case 'alert': {
-      const value = codecs.alert.decode(record.value)
-      keyIs(record, value.symbol, 'symbol')
-      times(['eventTs', value.eventTs], ['raisedAt', value.raisedAt])
-      return { kind, value, record }
-    }
-    case 'ohlc': {
-      const value = codecs.ohlc.decode(record.value)
-      keyIs(record, value.symbol, 'symbol')
-      times(['intervalBegin', value.intervalBegin], ['receivedAt', value.receivedAt])
-      return { kind, value, record }
-    }
-    case 'book': {
-      const value = codecs.book.decode(record.value)
-      keyIs(record, value.symbol, 'symbol')
-      times(['exchangeTs', value.exchangeTs], ['receivedAt', value.receivedAt])
-      return { kind, value, record }
-    }
+/** Every kind is keyed by one of its own fields and carries times that must exist; trades need more. */
+const checks: { [K in RecordKind]: (value: DecodedValues[K], record: ConsumedRecord) => void } = {
+  trade: checkTrade,
+  ticker: (value, record) => {
+    keyIs(record, value.symbol, 'symbol')
+    times(['exchangeTs', value.exchangeTs], ['receivedAt', value.receivedAt])
+  },
+  article: (value, record) => {
+    keyIs(record, value.id, 'id')
+    times(['publishedAt', value.publishedAt], ['fetchedAt', value.fetchedAt])
+  },
+  alert: (value, record) => {
+    keyIs(record, value.symbol, 'symbol')
+    times(['eventTs', value.eventTs], ['raisedAt', value.raisedAt])
+  },
+  ohlc: (value, record) => {
+    keyIs(record, value.symbol, 'symbol')
+    times(['intervalBegin', value.intervalBegin], ['receivedAt', value.receivedAt])
+  },
+  book: (value, record) => {
+    keyIs(record, value.symbol, 'symbol')
+    times(['exchangeTs', value.exchangeTs], ['receivedAt', value.receivedAt])
   }
+}
+
+// Typed per kind so that codecs[kind] and checks[kind] agree; called with a run-time kind it gives `Decoded`.
+function decodeAs<K extends RecordKind>(kind: K, record: ConsumedRecord): DecodedOneOf<K> {
+  const value = codecs[kind].decode(record.value)
+  checks[kind](value, record)
+  return { kind, value, record }
 }
 
 export function decodeRecord(kind: RecordKind, record: ConsumedRecord): Decoded | Rejected {
@@ -133,39 +134,15 @@ export function decodeRecord(kind: RecordKind, record: ConsumedRecord): Decoded 
   }
 }
 
-export interface DecodedGroups {
-  trade: TradeV1[]
-  ticker: TickerV1[]
-  article: ArticleV1[]
-  alert: AlertV1[]
-  ohlc: OhlcV1[]
-  book: BookV1[]
+export type DecodedGroups = { [K in RecordKind]: DecodedValues[K][] }
+
+function addTo<K extends RecordKind>(groups: DecodedGroups, decoded: DecodedAs<K>): void {
+  groups[decoded.kind].push(decoded.value)
 }
 
 /** The values of decoded records, by kind, in batch order. */
 export function groupDecoded(records: readonly Decoded[]): DecodedGroups {
   const groups: DecodedGroups = { trade: [], ticker: [], article: [], alert: [], ohlc: [], book: [] }
-  for (const r of records) {
-    switch (r.kind) {
-      case 'trade':
-        groups.trade.push(r.value)
-        break
-      case 'ticker':
-        groups.ticker.push(r.value)
-        break
-      case 'article':
-        groups.article.push(r.value)
-        break
-      case 'alert':
-        groups.alert.push(r.value)
-        break
-      case 'ohlc':
-        groups.ohlc.push(r.value)
-        break
-      case 'book':
-        groups.book.push(r.value)
-        break
-    }
-  }
+  for (const r of records) addTo(groups, r)
   return groups
 }

@@ -3,28 +3,19 @@ import { test } from 'node:test'
 import { HeartbeatBook } from '../../src/api/pipeline/heartbeats.ts'
 import { stageStatus } from '../../src/api/pipeline/pipeline-status.ts'
 import type { LiveEvent } from '../../src/live/live-events.ts'
+import { heartbeat } from '../helpers/heartbeats.ts'
 
+/** Every instance started at 14:00; `recordsHandled` is the counter throughput is derived from. */
 function beat(sentAt: number, recordsHandled: number, role = 'ingest'): LiveEvent {
-  const iso = new Date(sentAt).toISOString()
-  return {
-    channel: 'pipeline',
-    key: `${role}@host:1`,
-    storedAt: iso,
-    data: {
-      role,
-      instance: 'host:1',
-      startedAt: '2026-11-25T14:00:00.000Z',
-      sentAt: iso,
-      intervalMs: 5_000,
-      health: {
-        status: 'up',
-        checks: {
-          ingest: { status: 'up', critical: true, data: { recordsHandled, newestEventAgeSeconds: 2 } },
-          bus: { status: 'up', critical: true }
-        }
-      }
-    }
-  }
+  return heartbeat(
+    role,
+    sentAt,
+    {
+      ingest: { status: 'up', data: { recordsHandled, newestEventAgeSeconds: 2 } },
+      bus: { status: 'up' }
+    },
+    Date.parse('2026-11-25T14:00:00Z')
+  )
 }
 
 test('throughput comes from the records counter between heartbeats, and the last event from its age', () => {

@@ -3,33 +3,10 @@ import { test } from 'node:test'
 import { createBusLagReader } from '../../src/api/pipeline/bus-lag.ts'
 import { HeartbeatBook } from '../../src/api/pipeline/heartbeats.ts'
 import { sourcesStatus } from '../../src/api/pipeline/pipeline-status.ts'
-import type { LiveEvent } from '../../src/live/live-events.ts'
 import type { CheckResult } from '../../src/ops/health.ts'
 import { openBus, tempDir, topic } from '../helpers/embedded.ts'
+import { heartbeat } from '../helpers/heartbeats.ts'
 import { waitFor } from '../helpers/wait.ts'
-
-function beat(role: string, sentAt: number, checks: Record<string, CheckResult>): LiveEvent {
-  const iso = new Date(sentAt).toISOString()
-  const status = Object.values(checks).some(c => c.status === 'down') ? 'down' : 'up'
-  return {
-    channel: 'pipeline',
-    key: `${role}@host:1`,
-    storedAt: iso,
-    data: {
-      role,
-      instance: 'host:1',
-      startedAt: iso,
-      sentAt: iso,
-      intervalMs: 5_000,
-      health: {
-        status,
-        checks: Object.fromEntries(
-          Object.entries(checks).map(([name, c]) => [name, { ...c, critical: true }])
-        )
-      }
-    }
-  }
-}
 
 const unreachable: CheckResult = {
   status: 'down',
@@ -39,8 +16,8 @@ const unreachable: CheckResult = {
 test('a producer that cannot reach Kraken still speaks through its heartbeat: sources carry the state and a banner notice', () => {
   const book = new HeartbeatBook()
   const t0 = Date.now()
-  book.record(beat('produce', t0, { kraken: unreachable }), t0)
-  book.record(beat('api', t0, { database: { status: 'up' } }), t0)
+  book.record(heartbeat('produce', t0, { kraken: unreachable }), t0)
+  book.record(heartbeat('api', t0, { database: { status: 'up' } }), t0)
   const sources = sourcesStatus(book.instances(t0 + 1_000))
   assert.equal(sources.mode, 'live')
   assert.deepEqual(sources.kraken, { state: 'unreachable', detail: 'getaddrinfo ENOTFOUND ws.kraken.com' })
@@ -53,7 +30,7 @@ test('a producer that cannot reach Kraken still speaks through its heartbeat: so
 test('a producer that went silent says nothing any more, and replayed input is named without a notice', () => {
   const book = new HeartbeatBook()
   const t0 = Date.now()
-  book.record(beat('produce', t0, { kraken: unreachable }), t0)
+  book.record(heartbeat('produce', t0, { kraken: unreachable }), t0)
   assert.deepEqual(sourcesStatus(book.instances(t0 + 60_000)), {
     mode: null,
     kraken: null,
@@ -64,7 +41,7 @@ test('a producer that went silent says nothing any more, and replayed input is n
     status: 'up',
     data: { mode: 'replay', connection: { state: 'connected', detail: '12 streams live' } }
   }
-  book.record(beat('produce', t0 + 61_000, { kraken: replaying }), t0 + 61_000)
+  book.record(heartbeat('produce', t0 + 61_000, { kraken: replaying }), t0 + 61_000)
   const sources = sourcesStatus(book.instances(t0 + 62_000))
   assert.equal(sources.mode, 'replay')
   assert.equal(sources.notice, null)

@@ -20,41 +20,24 @@ export interface Tally {
   problems: string[]
 }
 
-interface StoredCandle {
-  symbol: string
-  interval: string
-  bucket: string
-  open: string
-  high: string
-  low: string
-  close: string
-  volume: string
-  quote_volume: string
-  buy_volume: string
-  sell_volume: string
-  trades: number
-  first_trade_id: number
-  last_trade_id: number
-}
-
 /** Decimal text without insignificant zeros, so 100.50000 and 100.5 compare equal. */
 function canonical(value: unknown): string {
   const text = String(value)
   return /^-?\d+\.\d+$/.test(text) ? text.replace(/0+$/, '').replace(/\.$/, '') : text
 }
 
-const compared: [keyof StoredCandle, keyof NaiveCandle][] = [
-  ['open', 'open'],
-  ['high', 'high'],
-  ['low', 'low'],
-  ['close', 'close'],
-  ['volume', 'volume'],
-  ['quote_volume', 'quoteVolume'],
-  ['buy_volume', 'buyVolume'],
-  ['sell_volume', 'sellVolume'],
-  ['trades', 'trades'],
-  ['first_trade_id', 'firstTradeId'],
-  ['last_trade_id', 'lastTradeId']
+const compared: (keyof NaiveCandle)[] = [
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'quoteVolume',
+  'buyVolume',
+  'sellVolume',
+  'trades',
+  'firstTradeId',
+  'lastTradeId'
 ]
 
 export async function progress(db: Database): Promise<{ stored: number; inCandles: number }> {
@@ -84,9 +67,12 @@ export async function tally(db: Database, sent: readonly TradeV1[]): Promise<Tal
   if (doubled > 0) problems.push(`${doubled} trade row(s) stored more than once`)
 
   const expected = naiveCandles(sent)
-  const candles = await db.query<StoredCandle>(
-    `select symbol, interval, bucket, open, high, low, close, volume, quote_volume, buy_volume, sell_volume,
-            trades, first_trade_id, last_trade_id from candles`
+  // Stored candles under the reference's names, so each field compares with its namesake.
+  const candles = await db.query<NaiveCandle>(
+    `select symbol, interval, bucket, open, high, low, close, volume, quote_volume as "quoteVolume",
+            buy_volume as "buyVolume", sell_volume as "sellVolume", trades,
+            first_trade_id as "firstTradeId", last_trade_id as "lastTradeId"
+       from candles`
   )
   const byKey = new Map(candles.rows.map(c => [`${c.symbol}|${c.interval}|${Date.parse(c.bucket)}`, c]))
   for (const naive of expected) {
@@ -98,9 +84,9 @@ export async function tally(db: Database, sent: readonly TradeV1[]): Promise<Tal
       continue
     }
     if (naive.interval === '1m' && row.trades > naive.trades) doubled += row.trades - naive.trades
-    for (const [ours, theirs] of compared)
-      if (canonical(row[ours]) !== canonical(naive[theirs]))
-        problems.push(`candle ${key}: ${ours} ${String(row[ours])}, expected ${String(naive[theirs])}`)
+    for (const field of compared)
+      if (canonical(row[field]) !== canonical(naive[field]))
+        problems.push(`candle ${key}: ${field} ${String(row[field])}, expected ${String(naive[field])}`)
   }
   for (const key of byKey.keys()) problems.push(`candle ${key} stored but no trade of it was sent`)
   return {

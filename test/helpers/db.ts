@@ -1,6 +1,7 @@
 /** A fresh PostgreSQL database per test file (on the server the test run started), dropped afterwards. */
 import pg from 'pg'
 import { silentLogger } from '../../src/log/logger.ts'
+import type { Queryable } from '../../src/store/database.ts'
 import { PostgresDatabase } from '../../src/store/postgres/postgres-database.ts'
 import { migrate } from '../../src/store/migrator.ts'
 import { uniqueName } from './names.ts'
@@ -47,4 +48,12 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
       await admin(client => client.query(`drop database if exists ${name} with (force)`))
     }
   }
+}
+
+/** Trade rows stored, and distinct trades among them: both equal the trades sent when each is stored once. */
+export async function storedTrades(db: Queryable): Promise<{ rows: number; ids: number }> {
+  const { rows } = await db.query<{ rows: number; ids: number }>(
+    'select count(*) as rows, count(distinct (symbol, trade_id)) as ids from trades'
+  )
+  return rows[0] ?? { rows: -1, ids: -1 }
 }

@@ -5,19 +5,7 @@
  * notionals of each pair at every trade.
  */
 import type { TradeV1 } from '../../src/schemas/trade.v1.ts'
-
-const SECONDS = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600, '1d': 86400 } as const
-
-function fixed(lexeme: string, scale: number): bigint {
-  const [whole = '0', fraction = ''] = lexeme.split('.')
-  return BigInt(whole + fraction.padEnd(scale, '0').slice(0, scale))
-}
-
-function show(units: bigint, scale: number): string {
-  const negative = units < 0n
-  const s = (negative ? -units : units).toString().padStart(scale + 1, '0')
-  return `${negative ? '-' : ''}${s.slice(0, s.length - scale)}.${s.slice(s.length - scale)}`
-}
+import { fixed, show, tradeBuckets } from './naive-buckets.ts'
 
 /** num / den rounded half-even to `scale` decimals (den > 0). */
 function ratio(num: bigint, den: bigint, scale: number): string {
@@ -43,40 +31,25 @@ export interface NaivePressure {
 }
 
 export function naivePressure(trades: readonly TradeV1[]): NaivePressure[] {
-  const out: NaivePressure[] = []
-  for (const [interval, seconds] of Object.entries(SECONDS)) {
-    const groups = new Map<string, TradeV1[]>()
-    for (const t of trades) {
-      const epoch = Math.floor(Date.parse(t.exchangeTs) / 1000)
-      const bucket = new Date(Math.floor(epoch / seconds) * seconds * 1000).toISOString()
-      const key = `${t.symbol}|${bucket}`
-      groups.set(key, [...(groups.get(key) ?? []), t])
+  return tradeBuckets(trades).map(({ symbol, interval, bucket, trades: group }) => {
+    const side = (s: 'buy' | 'sell') => group.filter(t => t.side === s)
+    const volume = (list: TradeV1[]) => list.reduce((sum, t) => sum + fixed(t.qty, 8), 0n)
+    const quote = (list: TradeV1[]) => list.reduce((sum, t) => sum + fixed(t.price, 5) * fixed(t.qty, 8), 0n)
+    const buy = volume(side('buy'))
+    const sell = volume(side('sell'))
+    return {
+      symbol,
+      interval,
+      bucket,
+      buyVolume: show(buy, 8),
+      sellVolume: show(sell, 8),
+      imbalance: ratio(buy - sell, buy + sell, 12),
+      buyTrades: side('buy').length,
+      sellTrades: side('sell').length,
+      buyQuoteVolume: show(quote(side('buy')), 13),
+      sellQuoteVolume: show(quote(side('sell')), 13)
     }
-    for (const [key, group] of groups) {
-      const [symbol = '', bucket = ''] = key.split('|')
-      const side = (s: 'buy' | 'sell') => group.filter(t => t.side === s)
-      const volume = (list: TradeV1[]) => list.reduce((sum, t) => sum + fixed(t.qty, 8), 0n)
-      const quote = (list: TradeV1[]) =>
-        list.reduce((sum, t) => sum + fixed(t.price, 5) * fixed(t.qty, 8), 0n)
-      const buy = volume(side('buy'))
-      const sell = volume(side('sell'))
-      out.push({
-        symbol,
-        interval,
-        bucket,
-        buyVolume: show(buy, 8),
-        sellVolume: show(sell, 8),
-        imbalance: ratio(buy - sell, buy + sell, 12),
-        buyTrades: side('buy').length,
-        sellTrades: side('sell').length,
-        buyQuoteVolume: show(quote(side('buy')), 13),
-        sellQuoteVolume: show(quote(side('sell')), 13)
-      })
-    }
-  }
-  return out.sort((a, b) =>
-    `${a.symbol}${a.interval}${a.bucket}`.localeCompare(`${b.symbol}${b.interval}${b.bucket}`)
-  )
+  })
 }
 
 /**

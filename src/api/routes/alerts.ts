@@ -3,8 +3,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { AlertKind } from '../../schemas/alert.v1.ts'
 import { listAlerts } from '../../store/queries/alerts.ts'
-import { decodeBefore, encodeCursor } from '../cursor.ts'
-import { checkRange } from '../range.ts'
+import { newestFirstPage } from '../newest-first-page.ts'
 import { Query, StringEnum, pagedRange } from '../schemas/params.ts'
 import { Alert, NextCursor, errorResponses } from '../schemas/resources.ts'
 import type { RouteContext } from './context.ts'
@@ -42,17 +41,14 @@ export function alertsRoutes(app: FastifyInstance, context: RouteContext): void 
       }
     },
     async request => {
-      const { symbol, kind, severity, from, to, cursor } = request.query
-      checkRange({ from, to }, settings.maxRangeDays)
-      const before = decodeBefore(cursor)
-      const limit = request.query.limit ?? settings.pageSizeDefault
-      const page = await listAlerts(context.db, { symbol, kind, severity, from, to, before, limit })
-      const last = page.items[page.items.length - 1]
-      return {
-        alerts: page.items,
-        nextCursor:
-          page.hasMore && last !== undefined ? encodeCursor({ time: last.eventTs, id: last.id }) : null
-      }
+      const { symbol, kind, severity, from, to } = request.query
+      const page = await newestFirstPage(
+        request.query,
+        settings,
+        paging => listAlerts(context.db, { symbol, kind, severity, from, to, ...paging }),
+        last => ({ time: last.eventTs, id: last.id })
+      )
+      return { alerts: page.items, nextCursor: page.nextCursor }
     }
   )
 }

@@ -2,8 +2,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { listArticles } from '../../store/queries/articles.ts'
-import { decodeBefore, encodeCursor } from '../cursor.ts'
-import { checkRange } from '../range.ts'
+import { newestFirstPage } from '../newest-first-page.ts'
 import { CoinParam, Query, pagedRange } from '../schemas/params.ts'
 import { Article, NextCursor, errorResponses } from '../schemas/resources.ts'
 import type { RouteContext } from './context.ts'
@@ -46,17 +45,14 @@ export function articlesRoutes(app: FastifyInstance, context: RouteContext): voi
       }
     },
     async request => {
-      const { coin, source, q, from, to, cursor } = request.query
-      checkRange({ from, to }, settings.maxRangeDays)
-      const before = decodeBefore(cursor)
-      const limit = request.query.limit ?? settings.pageSizeDefault
-      const page = await listArticles(context.db, { coin, source, q, from, to, before, limit })
-      const last = page.items[page.items.length - 1]
-      return {
-        articles: page.items,
-        nextCursor:
-          page.hasMore && last !== undefined ? encodeCursor({ time: last.publishedAt, id: last.id }) : null
-      }
+      const { coin, source, q, from, to } = request.query
+      const page = await newestFirstPage(
+        request.query,
+        settings,
+        paging => listArticles(context.db, { coin, source, q, from, to, ...paging }),
+        last => ({ time: last.publishedAt, id: last.id })
+      )
+      return { articles: page.items, nextCursor: page.nextCursor }
     }
   )
 }

@@ -2,8 +2,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { listTrades } from '../../store/queries/trades.ts'
-import { decodeBefore, encodeCursor } from '../cursor.ts'
-import { checkRange } from '../range.ts'
+import { newestFirstPage } from '../newest-first-page.ts'
 import { Query, SymbolParam, pagedRange } from '../schemas/params.ts'
 import { NextCursor, Trade, errorResponses } from '../schemas/resources.ts'
 import type { RouteContext } from './context.ts'
@@ -31,20 +30,14 @@ export function tradesRoutes(app: FastifyInstance, context: RouteContext): void 
       }
     },
     async request => {
-      const { symbol, from, to, cursor } = request.query
-      checkRange({ from, to }, settings.maxRangeDays)
-      const before = decodeBefore(cursor)
-      const limit = request.query.limit ?? settings.pageSizeDefault
-      const page = await listTrades(context.db, { symbol, from, to, before, limit })
-      const last = page.items[page.items.length - 1]
-      return {
-        symbol,
-        trades: page.items,
-        nextCursor:
-          page.hasMore && last !== undefined
-            ? encodeCursor({ time: last.ts, id: String(last.tradeId) })
-            : null
-      }
+      const { symbol, from, to } = request.query
+      const page = await newestFirstPage(
+        request.query,
+        settings,
+        paging => listTrades(context.db, { symbol, from, to, ...paging }),
+        last => ({ time: last.ts, id: String(last.tradeId) })
+      )
+      return { symbol, trades: page.items, nextCursor: page.nextCursor }
     }
   )
 }

@@ -7,10 +7,9 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { crc32 } from 'node:zlib'
 import type { BusInspector, GroupPartitionOffsets, PartitionOffsets } from '../bus.ts'
 import { groupPartitionOffsets } from '../group-offsets.ts'
-import { decodeBody } from './offset-store.ts'
+import { readEntries } from './offset-store.ts'
 import { SEGMENT_HEADER_BYTES, checkFrame, decodeRecord, isSegmentHeader } from './record-format.ts'
 
 const SEGMENT_NAME = /^(\d{20})\.log$/
@@ -82,18 +81,10 @@ export class FolderInspector implements BusInspector {
   async committedOffsets(): Promise<Map<string, Map<string, bigint>>> {
     const bytes = await readFile(join(this.#dir, 'offsets.log')).catch(() => Buffer.alloc(0))
     const groups = new Map<string, Map<string, bigint>>()
-    let at = 0
-    while (bytes.length - at >= 8) {
-      const length = bytes.readUInt32BE(at)
-      const end = at + 8 + length
-      if (length < 4 || end > bytes.length) break
-      const body = bytes.subarray(at + 8, end)
-      if (crc32(body) !== bytes.readUInt32BE(at + 4)) break
-      const { groupId, offsets } = decodeBody(body)
+    for (const { groupId, offsets } of readEntries(bytes).entries) {
       const group = groups.get(groupId) ?? new Map<string, bigint>()
       for (const o of offsets) group.set(`${o.topic}\u0000${o.partition}`, o.offset)
       groups.set(groupId, group)
-      at = end
     }
     return groups
   }

@@ -7,6 +7,7 @@ import { constants } from 'node:fs'
 import { open, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CryptoVizError, ErrorCodes } from '../../errors/errors.ts'
+import { processAlive } from '../../lib/process-alive.ts'
 
 const LOCK_FILE = 'LOCK'
 /** Folders locked by this process: the pid check cannot tell two buses of one process apart. */
@@ -14,16 +15,6 @@ const heldHere = new Set<string>()
 
 export interface FolderLock {
   release(): Promise<void>
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 function locked(dir: string, holder: string): CryptoVizError {
@@ -61,7 +52,7 @@ export async function lockFolder(dir: string, options: LockOptions = {}): Promis
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     }
     const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10)
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))
       throw refuse(dir, `process ${pid}`)
     // The holder is gone (or it was an earlier bus of this very process that never closed):
     // remove its lock and try again.

@@ -57,7 +57,7 @@ function encodeEntry(groupId: string, offsets: readonly CommittedOffset[]): Buff
   return Buffer.concat([frame, body])
 }
 
-export function decodeBody(body: Buffer): { groupId: string; offsets: CommittedOffset[] } {
+function decodeBody(body: Buffer): { groupId: string; offsets: CommittedOffset[] } {
   const groupLength = body.readUInt16BE(0)
   const count = body.readUInt16BE(2)
   const groupId = body.toString('utf8', 4, 4 + groupLength)
@@ -71,6 +71,30 @@ export function decodeBody(body: Buffer): { groupId: string; offsets: CommittedO
     at += 12
   }
   return { groupId, offsets }
+}
+
+export interface CommitEntry {
+  groupId: string
+  offsets: CommittedOffset[]
+}
+
+/**
+ * The entries of an offsets.log image up to its last intact one, and the bytes those span: what
+ * follows is a torn last commit.
+ */
+export function readEntries(bytes: Buffer): { entries: CommitEntry[]; intactBytes: number } {
+  const entries: CommitEntry[] = []
+  let at = 0
+  while (bytes.length - at >= 8) {
+    const length = bytes.readUInt32BE(at)
+    const end = at + 8 + length
+    if (length < 4 || end > bytes.length) break
+    const body = bytes.subarray(at + 8, end)
+    if (crc32(body) !== bytes.readUInt32BE(at + 4)) break
+    entries.push(decodeBody(body))
+    at = end
+  }
+  return { entries, intactBytes: at }
 }
 
 export class OffsetStore {
@@ -99,17 +123,8 @@ export class OffsetStore {
     const handle = await open(join(dir, FILE), 'a+')
     const bytes = await handle.readFile()
     const store = new OffsetStore(dir, log, handle, options)
-    let at = 0
-    while (bytes.length - at >= 8) {
-      const length = bytes.readUInt32BE(at)
-      const end = at + 8 + length
-      if (length < 4 || end > bytes.length) break
-      const body = bytes.subarray(at + 8, end)
-      if (crc32(body) !== bytes.readUInt32BE(at + 4)) break
-      const { groupId, offsets } = decodeBody(body)
-      store.#apply(groupId, offsets)
-      at = end
-    }
+    const { entries, intactBytes: at } = readEntries(bytes)
+    for (const { groupId, offsets } of entries) store.#apply(groupId, offsets)
     if (at < bytes.length) {
       log.warn({ droppedBytes: bytes.length - at }, 'embedded bus: torn last offset commit dropped')
       await handle.truncate(at)

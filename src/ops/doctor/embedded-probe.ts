@@ -6,16 +6,8 @@
 import { access } from 'node:fs/promises'
 import type { GroupPartitionOffsets } from '../../bus/bus.ts'
 import { FolderInspector, lockHolder } from '../../bus/embedded/folder-inspector.ts'
+import { processAlive } from '../../lib/process-alive.ts'
 import type { BusProbe, GroupState, TopicState } from './bus-probe.ts'
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 export class EmbeddedProbe implements BusProbe {
   readonly kind = 'embedded'
@@ -30,7 +22,7 @@ export class EmbeddedProbe implements BusProbe {
   /** The pid of the live process that has the bus open, if one has. */
   async owner(): Promise<number | undefined> {
     const pid = await lockHolder(this.where)
-    return pid !== undefined && alive(pid) ? pid : undefined
+    return pid !== undefined && processAlive(pid) ? pid : undefined
   }
 
   async reach(): Promise<string> {

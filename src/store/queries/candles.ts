@@ -4,21 +4,24 @@
  * first, which is what a chart loading "the latest window" wants.
  */
 import type { Queryable } from '../database.ts'
+import type { CandleRow as StoredCandle } from '../writers/candles.ts'
 import { type Page, Params, type TimeRange, toPage } from './params.ts'
 
-export interface CandleRow {
-  bucket: string
-  open: string
-  high: string
-  low: string
-  close: string
-  volume: string
-  quoteVolume: string
-  vwap: string
-  trades: number
-  buyVolume: string
-  sellVolume: string
-}
+/** A candle as listed: the stored row (writers/candles.ts) without its key, trade ids or buy-side counts. */
+export type CandleRow = Pick<
+  StoredCandle,
+  | 'bucket'
+  | 'open'
+  | 'high'
+  | 'low'
+  | 'close'
+  | 'volume'
+  | 'quoteVolume'
+  | 'vwap'
+  | 'trades'
+  | 'buyVolume'
+  | 'sellVolume'
+>
 
 export interface SeriesQuery extends TimeRange {
   limit: number

@@ -21,7 +21,7 @@ export class Shell {
   readonly main = h('main', { id: 'main', class: 'main', tabindex: -1 })
   readonly #nav: HTMLElement
   readonly #alertCount = h('span', { class: 'nav-count', hidden: true })
-  readonly #banner = h('div', { class: 'outage-banner', role: 'alert', hidden: true })
+  readonly #banner = h('div', { class: 'pinned-notice outage-banner', role: 'alert', hidden: true })
   readonly #bannerText = h('span', {})
 
   constructor(parts: {

@@ -18,7 +18,7 @@ const POLL_MS = 10_000
 
 export class SourceBanner {
   readonly #banner = h('div', {
-    class: 'source-banner',
+    class: 'pinned-notice source-banner',
     role: 'status',
     'data-testid': 'source-notice',
     hidden: true

@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { KafkaBus } from '../../../src/bus/kafka/kafka-bus.ts'
+import { test } from 'node:test'
 import { createAnalyticsRole } from '../../../src/jobs/analytics/analytics-role.ts'
 import { compare, divide, formatDecimal, parseDecimal, truncate } from '../../../src/lib/decimal.ts'
-import { silentLogger } from '../../../src/log/logger.ts'
-import { type TestDatabase, createTestDatabase } from '../../helpers/db.ts'
-import { createJobTopics, testKafka } from '../../helpers/kafka.ts'
+import { databaseAndBus } from '../../helpers/database-and-bus.ts'
+import { createJobTopics } from '../../helpers/kafka.ts'
 import { krakenCandles, krakenTrades, secondsToRfc3339 } from '../../helpers/kraken-fixture.ts'
 import { uniqueName } from '../../helpers/names.ts'
 import { hostRole, publishAll } from '../../helpers/role-host.ts'
 import { waitFor } from '../../helpers/wait.ts'
 
-let database: TestDatabase
-const bus = new KafkaBus(testKafka, silentLogger())
-before(async () => {
-  database = await createTestDatabase()
-})
-after(async () => {
-  await bus.close()
-  await database.drop()
-})
+const setup = databaseAndBus()
+const { bus } = setup
 
 interface Row {
   bucket: string
@@ -49,14 +40,14 @@ test("1,000 real trades through Kafka, analytics and PostgreSQL give Kraken's ow
     trades.map(t => ({ topic: topics.trade, key: t.symbol, value: JSON.stringify(t) }))
   )
   const analytics = await hostRole(createAnalyticsRole({ topics, groupId: uniqueName('g-kraken') }), {
-    databaseUrl: database.url,
+    databaseUrl: setup.database.url,
     env: { ANALYTICS_BATCH_MAX_RECORDS: '137' }
   })
   try {
     await waitFor(
       'all 1,000 trades applied',
       async () => {
-        const { rows } = await database.db.query<{ n: number }>(
+        const { rows } = await setup.database.db.query<{ n: number }>(
           'select coalesce(sum(next_offset), 0)::int as n from job_offsets where topic = $1',
           [topics.trade]
         )
@@ -68,7 +59,7 @@ test("1,000 real trades through Kafka, analytics and PostgreSQL give Kraken's ow
   } finally {
     await analytics.stop()
   }
-  const { rows } = await database.db.query<Row>(
+  const { rows } = await setup.database.db.query<Row>(
     "select bucket, open, high, low, close, volume, quote_volume, vwap, trades from candles where interval = '1m' order by bucket"
   )
   const ours = new Map(rows.map(r => [Date.parse(r.bucket) / 1000, r]))

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
-import { after, before, test } from 'node:test'
-import { KafkaBus } from '../../../src/bus/kafka/kafka-bus.ts'
-import { silentLogger } from '../../../src/log/logger.ts'
-import { type TestDatabase, createTestDatabase } from '../../helpers/db.ts'
-import { createJobTopics, testKafka } from '../../helpers/kafka.ts'
+import { test } from 'node:test'
+import { storedTrades } from '../../helpers/db.ts'
+import { databaseAndBus } from '../../helpers/database-and-bus.ts'
+import { createJobTopics } from '../../helpers/kafka.ts'
 import { uniqueName } from '../../helpers/names.ts'
 import { publishAll } from '../../helpers/role-host.ts'
 import { syntheticTrades } from '../../helpers/synthetic-trades.ts'
 import { waitFor } from '../../helpers/wait.ts'
 
-let database: TestDatabase
-const bus = new KafkaBus(testKafka, silentLogger())
-before(async () => {
-  database = await createTestDatabase()
-})
-after(async () => {
-  await bus.close()
-  await database.drop()
-})
+const setup = databaseAndBus()
+const { bus } = setup
 
 function startChild(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['test/helpers/role-child.ts'], {
@@ -31,13 +23,6 @@ function startChild(env: Record<string, string>): Promise<ChildProcess> {
     })
     child.once('exit', code => reject(new Error(`child exited early with ${code}`)))
   })
-}
-
-const storedRows = async (): Promise<{ rows: number; ids: number }> => {
-  const { rows } = await database.db.query<{ rows: number; ids: number }>(
-    'select count(*) as rows, count(distinct (symbol, trade_id)) as ids from trades'
-  )
-  return rows[0] ?? { rows: -1, ids: -1 }
 }
 
 test('killing an ingest process mid-batch and restarting it leaves every trade stored exactly once', async () => {
@@ -54,7 +39,7 @@ test('killing an ingest process mid-batch and restarting it leaves every trade s
     ROLE: 'ingest',
     TOPICS: JSON.stringify(topics),
     GROUP_ID: uniqueName('g-kill'),
-    DATABASE_URL: database.url,
+    DATABASE_URL: setup.database.url,
     // Small batches: the kill lands between the writes of a run of batches, not after the last one.
     INGEST_BATCH_MAX_RECORDS: '150'
   }
@@ -62,7 +47,7 @@ test('killing an ingest process mid-batch and restarting it leaves every trade s
   const before = await waitFor(
     'part of the trades',
     async () => {
-      const s = await storedRows()
+      const s = await storedTrades(setup.database.db)
       return s.rows > 0 && s.rows < trades.length ? s : undefined
     },
     60_000,
@@ -70,7 +55,7 @@ test('killing an ingest process mid-batch and restarting it leaves every trade s
   )
   child.kill('SIGKILL')
   await new Promise(resolve => child.once('exit', resolve))
-  const atKill = await storedRows()
+  const atKill = await storedTrades(setup.database.db)
   assert.ok(
     atKill.rows >= before.rows && atKill.rows < trades.length,
     `killed mid-way (${atKill.rows} stored)`
@@ -80,14 +65,19 @@ test('killing an ingest process mid-batch and restarting it leaves every trade s
   try {
     await waitFor(
       'every trade after the restart',
-      async () => (await storedRows()).rows >= trades.length,
+      async () => (await storedTrades(setup.database.db)).rows >= trades.length,
       120_000,
       200
     )
     // Anything still in flight must not add rows either.
     await new Promise(resolve => setTimeout(resolve, 1_000))
-    assert.deepEqual(await storedRows(), { rows: trades.length, ids: trades.length })
-    const { rows } = await database.db.query<{ symbol: string; first: number; last: number; n: number }>(
+    assert.deepEqual(await storedTrades(setup.database.db), { rows: trades.length, ids: trades.length })
+    const { rows } = await setup.database.db.query<{
+      symbol: string
+      first: number
+      last: number
+      n: number
+    }>(
       'select symbol, min(trade_id) as first, max(trade_id) as last, count(*) as n from trades group by symbol order by symbol'
     )
     assert.deepEqual(

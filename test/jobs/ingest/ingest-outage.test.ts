@@ -1,32 +1,17 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { KafkaBus } from '../../../src/bus/kafka/kafka-bus.ts'
+import { test } from 'node:test'
 import { createIngestRole } from '../../../src/jobs/ingest/ingest-role.ts'
-import { silentLogger } from '../../../src/log/logger.ts'
-import { type TestDatabase, createTestDatabase } from '../../helpers/db.ts'
-import { createJobTopics, testKafka } from '../../helpers/kafka.ts'
+import { storedTrades } from '../../helpers/db.ts'
+import { databaseAndBus } from '../../helpers/database-and-bus.ts'
+import { createJobTopics } from '../../helpers/kafka.ts'
 import { uniqueName } from '../../helpers/names.ts'
 import { hostRole, publishAll } from '../../helpers/role-host.ts'
 import { syntheticTrades } from '../../helpers/synthetic-trades.ts'
 import { startTcpProxy } from '../../helpers/tcp-proxy.ts'
 import { waitFor } from '../../helpers/wait.ts'
 
-let database: TestDatabase
-const bus = new KafkaBus(testKafka, silentLogger())
-before(async () => {
-  database = await createTestDatabase()
-})
-after(async () => {
-  await bus.close()
-  await database.drop()
-})
-
-const stored = async (): Promise<{ rows: number; ids: number }> => {
-  const { rows } = await database.db.query<{ rows: number; ids: number }>(
-    'select count(*) as rows, count(distinct trade_id) as ids from trades'
-  )
-  return rows[0] ?? { rows: -1, ids: -1 }
-}
+const setup = databaseAndBus()
+const { bus } = setup
 
 test('while the database is away ingest pauses and says so; when it returns every trade is stored exactly once', async () => {
   const topics = await createJobTopics(3)
@@ -37,8 +22,8 @@ test('while the database is away ingest pauses and says so; when it returns ever
     seed: 11
   })
   const records = trades.map(t => ({ topic: topics.trade, key: t.symbol, value: JSON.stringify(t) }))
-  const proxy = await startTcpProxy({ targetPort: Number(new URL(database.url).port || 5432) })
-  const viaProxy = new URL(database.url)
+  const proxy = await startTcpProxy({ targetPort: Number(new URL(setup.database.url).port || 5432) })
+  const viaProxy = new URL(setup.database.url)
   viaProxy.port = String(proxy.port)
   const ingest = await hostRole(createIngestRole({ topics, groupId: uniqueName('g-outage') }), {
     databaseUrl: viaProxy.toString(),
@@ -46,7 +31,11 @@ test('while the database is away ingest pauses and says so; when it returns ever
   })
   try {
     await publishAll(bus, records.slice(0, 300))
-    await waitFor('the first trades', async () => (await stored()).rows === 300, 30_000)
+    await waitFor(
+      'the first trades',
+      async () => (await storedTrades(setup.database.db)).rows === 300,
+      30_000
+    )
 
     await proxy.cut()
     await publishAll(bus, records.slice(300))
@@ -60,11 +49,16 @@ test('while the database is away ingest pauses and says so; when it returns ever
     )
     assert.match(down.detail ?? '', /CV_ERR_DB_UNAVAILABLE/)
     assert.equal(ingest.health.report().status, 'down')
-    assert.equal((await stored()).rows, 300, 'nothing written while away')
+    assert.equal((await storedTrades(setup.database.db)).rows, 300, 'nothing written while away')
 
     await proxy.restore()
-    await waitFor('every trade', async () => (await stored()).rows === 900, 60_000, 200)
-    assert.deepEqual(await stored(), { rows: 900, ids: 900 })
+    await waitFor(
+      'every trade',
+      async () => (await storedTrades(setup.database.db)).rows === 900,
+      60_000,
+      200
+    )
+    assert.deepEqual(await storedTrades(setup.database.db), { rows: 900, ids: 900 })
     await waitFor('health to recover', () => ingest.health.report().checks.ingest?.status === 'up')
     const metrics = await ingest.metrics.metrics()
     assert.match(metrics, /cryptoviz_ingest_batch_failures_total\{code="CV_ERR_DB_UNAVAILABLE"\} [1-9]/)

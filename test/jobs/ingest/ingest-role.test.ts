@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import type { ConsumedRecord } from '../../../src/bus/bus.ts'
-import { KafkaBus } from '../../../src/bus/kafka/kafka-bus.ts'
 import { createIngestRole } from '../../../src/jobs/ingest/ingest-role.ts'
-import { silentLogger } from '../../../src/log/logger.ts'
 import { DeadLetterHeaders } from '../../../src/schemas/dead-letter.ts'
-import { type TestDatabase, createTestDatabase } from '../../helpers/db.ts'
-import { createJobTopics, testKafka } from '../../helpers/kafka.ts'
+import { databaseAndBus } from '../../helpers/database-and-bus.ts'
+import { createJobTopics } from '../../helpers/kafka.ts'
 import { alert, article, book, ohlc, ticker } from '../../helpers/messages.ts'
 import { uniqueName } from '../../helpers/names.ts'
 import { hostRole, publishAll } from '../../helpers/role-host.ts'
 import { syntheticTrades } from '../../helpers/synthetic-trades.ts'
 import { waitFor } from '../../helpers/wait.ts'
 
-let database: TestDatabase
-const bus = new KafkaBus(testKafka, silentLogger())
-before(async () => {
-  database = await createTestDatabase()
-})
-after(async () => {
-  await bus.close()
-  await database.drop()
-})
+const setup = databaseAndBus()
+const { bus } = setup
 
 const count = async (sql: string): Promise<number> =>
-  (await database.db.query<{ n: number }>(sql)).rows[0]?.n ?? -1
+  (await setup.database.db.query<{ n: number }>(sql)).rows[0]?.n ?? -1
 
 test('every kind of record is stored once, however often it is delivered, and bad ones become dead letters with reason and origin', async () => {
   const topics = await createJobTopics(3)
@@ -68,7 +59,7 @@ test('every kind of record is stored once, however often it is delivered, and ba
   ]
   await publishAll(bus, [...good.slice(0, 300), ...bad, ...good.slice(300)])
   const ingest = await hostRole(createIngestRole({ topics, groupId: uniqueName('g-ingest') }), {
-    databaseUrl: database.url,
+    databaseUrl: setup.database.url,
     env: { INGEST_BATCH_MAX_RECORDS: '200' }
   })
   const deadLetters: ConsumedRecord[] = []
@@ -95,7 +86,7 @@ test('every kind of record is stored once, however often it is delivered, and ba
     assert.equal(await count("select count(*) as n from article_coins where code = 'BTC'"), 1)
     assert.equal(await count('select count(*) as n from alerts'), 1)
     assert.equal(await count('select count(*) as n from exchange_candles where final and trades = 34'), 1)
-    const stored = await database.db.query<{ price: string; ts: string; received_at: string }>(
+    const stored = await setup.database.db.query<{ price: string; ts: string; received_at: string }>(
       'select price, ts, received_at from trades where trade_id = $1',
       [trades[3]?.tradeId]
     )

@@ -3,25 +3,15 @@
  * trades give the same alerts however they were batched) and on the hourly sentiment index.
  * Each rule returns a draft or nothing; ids and rate limits are applied by alert-ids.ts.
  */
+import type { Config } from '../../../config/config.ts'
 import { compare, divide, subtract, toNumber, formatDecimal } from '../../../lib/decimal.ts'
 import { MICROS_PER_MINUTE, microsToIso } from '../../../lib/event-time.ts'
 import type { Candle } from '../candles/candle.ts'
 import type { SpreadBucket } from '../spreads/symbol-spreads.ts'
 import type { AlertKind } from '../../../schemas/alert.v1.ts'
 
-export interface AlertSettings {
-  readonly cooldownMinutes: number
-  readonly priceMovePct: number
-  readonly priceMoveWindowMinutes: number
-  readonly volumeZScore: number
-  readonly volumeLookback: number
-  readonly spreadRatio: number
-  readonly spreadMinBps: number
-  readonly spreadLookback: number
-  readonly sentimentSwing: number
-  readonly sentimentWindowHours: number
-  readonly sentimentMinArticles: number
-}
+/** The alert thresholds as configured (config.ts declares them, with the variables that set them). */
+export type AlertSettings = Config['analytics']['alerts']
 
 export interface AlertDraft {
   rule: string

@@ -5,20 +5,11 @@
  * function of the `window` candles ending there, so it comes out the same whether computed live, after
  * a late trade changed an earlier candle, or after a restart rebuilt the series from the database.
  */
+import type { Config } from '../../../config/config.ts'
 import { bollinger, ema, macd, rsi, sma, volatility } from './indicators.ts'
 
-export interface IndicatorSettings {
-  /** Candles each value is computed over (EMA and RSI converge well within it). */
-  readonly window: number
-  readonly smaPeriods: readonly number[]
-  readonly emaPeriods: readonly number[]
-  readonly rsiPeriod: number
-  readonly bollingerPeriod: number
-  readonly bollingerStdDev: number
-  readonly volatilityPeriod: number
-  /** Absent: no MACD. */
-  readonly macd?: { readonly fast: number; readonly slow: number; readonly signal: number } | undefined
-}
+/** The indicators as configured (config.ts declares them, with the variables that set them). */
+export type IndicatorSettings = Config['analytics']['indicators']
 
 /** The window actually used: never shorter than what the longest indicator needs. */
 export function effectiveWindow(settings: IndicatorSettings): number {

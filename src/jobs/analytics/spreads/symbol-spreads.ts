@@ -1,6 +1,7 @@
 /**
  * Spread and mid of one symbol per interval, from its tickers in event time (the venue's time, or
- * the receive time when it sent none), with the same lateness rule and memory bound as candles.
+ * the receive time when it sent none), with the same lateness rule and memory bound as candles
+ * (candles/event-time-buckets.ts).
  * Mid and spread are exact decimals; the spread in basis points of the mid is a float statistic.
  */
 import {
@@ -14,7 +15,8 @@ import {
 } from '../../../lib/decimal.ts'
 import { microsToIso } from '../../../lib/event-time.ts'
 import type { SpreadRow } from '../../../store/writers/spreads.ts'
-import { INTERVALS, type Interval, type IntervalName, bucketOf } from '../candles/intervals.ts'
+import { type BucketSettings, EventTimeBuckets } from '../candles/event-time-buckets.ts'
+import { INTERVALS, type Interval, type IntervalName } from '../candles/intervals.ts'
 
 export interface SpreadBucket {
   readonly symbol: string
@@ -34,25 +36,19 @@ export interface SpreadTick {
   readonly ask: Decimal
 }
 
-export interface SpreadSettings {
-  readonly latenessMicros: number
-  /** Buckets kept before the lateness horizon (the spread rule's baseline). */
-  readonly history: number
-}
+/** `history`: buckets kept before the lateness horizon, the spread rule's baseline. */
+export type SpreadSettings = BucketSettings
 
 export interface TickerKeyState {
   watermark: number | null
 }
 
 const HALF: Decimal = { units: 5n, scale: 1 }
-const ONE_MINUTE = INTERVALS[0] as Interval
 
 export class SymbolSpreads {
   readonly symbol: string
-  readonly #settings: SpreadSettings
-  readonly #series = new Map<IntervalName, SpreadBucket[]>()
+  readonly #buckets: EventTimeBuckets<SpreadBucket>
   readonly #changed = new Map<IntervalName, Set<SpreadBucket>>()
-  #watermark: number
 
   constructor(
     symbol: string,
@@ -61,51 +57,32 @@ export class SymbolSpreads {
     buckets: readonly SpreadBucket[] = []
   ) {
     this.symbol = symbol
-    this.#settings = settings
-    this.#watermark = state?.watermark ?? -Infinity
-    for (const interval of INTERVALS) this.#series.set(interval.name, [])
-    for (const bucket of [...buckets].sort((a, b) => a.bucket - b.bucket)) {
-      this.#series.get(bucket.interval)?.push(bucket)
-    }
+    this.#buckets = new EventTimeBuckets(settings, state?.watermark, buckets)
   }
 
   /** Applies a ticker; returns whether it counted and the one-minute bucket it closed, if any. */
   apply(tick: SpreadTick): { outcome: 'applied' | 'late'; closed?: SpreadBucket } {
-    if (tick.ts < this.#watermark - this.#settings.latenessMicros) return { outcome: 'late' }
+    if (tick.ts < this.#buckets.lateBefore) return { outcome: 'late' }
     const mid = multiply(add(tick.bid, tick.ask), HALF)
     const spread = subtract(tick.ask, tick.bid)
     const bps = (toNumber(spread) / toNumber(mid)) * 10_000
     for (const interval of INTERVALS) this.#applyTo(interval, tick, mid, spread, bps)
-    const previous = this.#watermark
-    if (tick.ts <= previous) return { outcome: 'applied' }
-    this.#watermark = tick.ts
-    if (!Number.isFinite(previous)) return { outcome: 'applied' }
-    const previousMinute = bucketOf(previous, ONE_MINUTE)
-    if (bucketOf(tick.ts, ONE_MINUTE) === previousMinute) return { outcome: 'applied' }
-    const closed = (this.#series.get('1m') ?? []).find(b => b.bucket === previousMinute)
+    const closed = this.#buckets.advance(tick.ts)
     return closed === undefined ? { outcome: 'applied' } : { outcome: 'applied', closed }
   }
 
   #applyTo(interval: Interval, tick: SpreadTick, mid: Decimal, spread: Decimal, bps: number): void {
-    const start = bucketOf(tick.ts, interval)
-    const series = this.#series.get(interval.name) as SpreadBucket[]
-    let index = series.length - 1
-    while (index >= 0 && (series[index] as SpreadBucket).bucket > start) index--
-    let bucket = series[index]
-    if (bucket === undefined || bucket.bucket !== start) {
-      bucket = {
-        symbol: this.symbol,
-        interval: interval.name,
-        bucket: start,
-        midClose: mid,
-        spreadClose: spread,
-        closeTs: tick.ts,
-        sumBps: 0,
-        maxBps: -Infinity,
-        samples: 0
-      }
-      series.splice(index + 1, 0, bucket)
-    }
+    const { bucket } = this.#buckets.bucketFor(interval, tick.ts, start => ({
+      symbol: this.symbol,
+      interval: interval.name,
+      bucket: start,
+      midClose: mid,
+      spreadClose: spread,
+      closeTs: tick.ts,
+      sumBps: 0,
+      maxBps: -Infinity,
+      samples: 0
+    }))
     // Equal times: the later record in partition order is the newer quote.
     if (tick.ts >= bucket.closeTs) {
       bucket.midClose = mid
@@ -120,7 +97,7 @@ export class SymbolSpreads {
   }
 
   series(interval: IntervalName): readonly SpreadBucket[] {
-    return this.#series.get(interval) ?? []
+    return this.#buckets.series(interval)
   }
 
   drainChanges(): SpreadBucket[] {
@@ -129,25 +106,12 @@ export class SymbolSpreads {
     return changed
   }
 
-  horizon(interval: Interval): number {
-    return Number.isFinite(this.#watermark)
-      ? bucketOf(this.#watermark - this.#settings.latenessMicros, interval)
-      : -Infinity
-  }
-
   prune(): void {
-    for (const interval of INTERVALS) {
-      const series = this.#series.get(interval.name) as SpreadBucket[]
-      const horizon = this.horizon(interval)
-      let first = series.findIndex(b => b.bucket >= horizon)
-      if (first === -1) first = series.length
-      const drop = first - this.#settings.history
-      if (drop > 0) series.splice(0, drop)
-    }
+    this.#buckets.prune()
   }
 
   toState(): TickerKeyState {
-    return { watermark: Number.isFinite(this.#watermark) ? this.#watermark : null }
+    return { watermark: this.#buckets.savedWatermark }
   }
 }
 

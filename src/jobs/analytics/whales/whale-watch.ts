@@ -7,18 +7,13 @@
  * notionals. That rolling window is part of the symbol's committed state (job_state), so a restart
  * or a rebalance takes exactly the decisions an uninterrupted run would.
  */
+import type { Config } from '../../../config/config.ts'
 import { type Decimal, formatDecimal, multiply, toNumber } from '../../../lib/decimal.ts'
 import type { AlertDraft } from '../alerts/rules.ts'
 import { RollingQuantile, type RollingQuantileState } from './rolling-quantile.ts'
 
-export interface WhaleSettings {
-  /** Floor for USD-quoted pairs; 0 disables the rule. */
-  readonly minNotionalUsd: number
-  readonly bySymbol: ReadonlyMap<string, number>
-  /** 0: fixed thresholds only. */
-  readonly quantile: number
-  readonly window: number
-}
+/** The whale rule as configured (config.ts declares it, with the variables that set it). */
+export type WhaleSettings = Config['analytics']['whale']
 
 export interface WhaleTrade {
   readonly tradeId: number
