@@ -155,7 +155,7 @@ test('an alert published again (analytics crashed after publishing, or a redeliv
   const move = alert({ id: 'price_move_5m:ETH/USD:2026-11-25T14:00:00Z', symbol: 'ETH/USD' })
   const encode = (value: unknown) => ({ topic: topics.alert, key: 'ETH/USD', value: JSON.stringify(value) })
   const ingest = await hostRole(createIngestRole({ topics, groupId: uniqueName('g-alerts-again') }), {
-    databaseUrl: database.url
+    databaseUrl: setup.database.url
   })
   const handled = async (): Promise<number> => {
     const text = await ingest.metrics.metrics()
@@ -173,7 +173,7 @@ test('an alert published again (analytics crashed after publishing, or a redeliv
     await publishAll(bus, [encode({ ...move, title: 'figures of a second evaluation', value: 9 })])
     await waitFor('the third batch', async () => (await handled()) === 5, 30_000)
 
-    const { rows } = await database.db.query<{ id: string; title: string }>(
+    const { rows } = await setup.database.db.query<{ id: string; title: string }>(
       "select id, title from alerts where symbol = 'ETH/USD' order by id"
     )
     assert.deepEqual(rows, [
