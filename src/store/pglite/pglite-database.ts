@@ -7,6 +7,7 @@ import { PGlite, types } from '@electric-sql/pglite'
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
+import { processAlive } from '../../lib/process-alive.ts'
 import { type Database, type QueryResult, type Transaction, timestamptzToIso } from '../database.ts'
 
 // The same value shapes as the PostgreSQL adapter (see database.ts). Passed with every query:
@@ -43,7 +44,7 @@ function lockFolder(dataDir: string): () => void {
       return () => rmSync(lockPath, { force: true })
     } catch {
       const holder = Number(readFileSync(lockPath, 'utf8'))
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder !== process.pid && processAlive(holder)) {
         throw new CryptoVizError(
           ErrorCodes.DB_UNAVAILABLE,
           `the embedded database in ${dataDir} is in use by process ${holder}; stop it first (one process per data folder)`
@@ -51,15 +52,6 @@ function lockFolder(dataDir: string): () => void {
       }
       rmSync(lockPath, { force: true }) // left behind by a process that died
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
   }
 }
 
