@@ -151,6 +151,9 @@ export class SymbolView extends View {
       this.#host.dataset.visibleFrom = toIso(from * 1000)
       this.#host.dataset.visibleTo = toIso(to * 1000)
     })
+    // The one thing the tests cannot read from the page otherwise: the RSI pane's scale is drawn on a
+    // canvas, with no text to read. A function, so it answers with what the library shows now.
+    Object.assign(this.#host, { rsiScale: () => chart.rsiScale() })
     chart.onCrosshair(param => {
       const time = typeof param.time === 'number' ? param.time : undefined
       this.#hovered = time
