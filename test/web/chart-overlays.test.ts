@@ -3,8 +3,8 @@
  * one market seeded through Kafka → ingest/analytics → PostgreSQL, and every value the legend shows
  * checked against the indicator computed here from the same seeded trades (candles, SMA, EMA,
  * Bollinger, session VWAP, Wilder's RSI, written out plainly, sharing no code with src/jobs/analytics
- * or src/web). News markers are found with real mouse moves. Screenshots go to
- * artifacts/screenshots/.
+ * or src/web). News markers are found with real mouse moves; the layout is watched while trades and
+ * tickers stream in. Screenshots go to artifacts/screenshots/.
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -432,5 +432,77 @@ test('articles about the coin are drawn as markers at their minute, and hovering
   await page.mouse.move(second.centre, y)
   await page.waitForTimeout(100)
   assert.ok(await card.isHidden(), 'with news off, hovering the bar shows no card')
+  await page.close()
+})
+
+test('the symbol view does not shift its layout while trades and tickers stream in', async t => {
+  const page = await open()
+  await page.getByTestId('trades-tape').locator('li').first().waitFor()
+  await page.waitForTimeout(1_000)
+  await page.evaluate(`(() => {
+    window.__shifts = []
+    const name = node => node instanceof Element
+      ? node.tagName.toLowerCase() + (node.className ? '.' + String(node.className).trim().split(/\\s+/).join('.') : '')
+      : String(node?.nodeName)
+    new PerformanceObserver(list => {
+      for (const entry of list.getEntries())
+        if (!entry.hadRecentInput)
+          window.__shifts.push({ value: entry.value, sources: entry.sources.map(s => name(s.node)) })
+    }).observe({ type: 'layout-shift' })
+  })()`)
+  // A trade every 200 ms and a ticker every fourth, their event times 6 s apart: the stream spans a
+  // few minutes in these seconds, so new bars open (and their indicators follow) while it is watched.
+  const barBefore = await newestBar(page)
+  let price = Number(trades.at(-1)?.price ?? spec.price)
+  let tradeId = 8_000_000
+  const start = Date.now()
+  const until = start + 5_000
+  for (let i = 0; Date.now() < until; i++) {
+    price = Math.round((price + (i % 3 === 0 ? -7.3 : 5.1)) * 10) / 10
+    const at = new Date(start + i * 6_000).toISOString()
+    await stack.pipeline.trades([
+      {
+        symbol,
+        tradeId: ++tradeId,
+        price: price.toFixed(1),
+        qty: (0.05 + (i % 7) * 0.11).toFixed(6),
+        side: i % 2 === 0 ? 'buy' : 'sell',
+        exchangeTs: at
+      }
+    ])
+    if (i % 4 === 0)
+      await stack.pipeline.tickers([
+        {
+          symbol,
+          last: price.toFixed(1),
+          bid: (price - 0.1).toFixed(1),
+          ask: (price + 0.1).toFixed(1),
+          change: (price - spec.price).toFixed(1),
+          changePct: (((price - spec.price) / spec.price) * 100).toFixed(2),
+          exchangeTs: at
+        }
+      ])
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  await page.locator(`[data-trade-id="${tradeId}"]`).waitFor({ timeout: 10_000 })
+  await page.waitForTimeout(500)
+  assert.ok((await newestBar(page)) - barBefore >= 2 * MINUTE, 'new bars opened while watched')
+  const shifts = (await page.evaluate('window.__shifts')) as { value: number; sources: string[] }[]
+  const total = shifts.reduce((sum, s) => sum + s.value, 0)
+  t.diagnostic(`layout shift ${total.toFixed(5)}: ${JSON.stringify(shifts)}`)
+  // Streaming data should move nothing: prices, rows and legend numbers change in space kept for
+  // them. The bound is a tenth of Web Vitals' "good" (0.1 for a whole visit) spent in five seconds:
+  // a page that shifts with every message (the tape's rows did, 0.0017 a trade) is past it within
+  // seconds, while an occasional few-pixel nudge (0.0001) stays far below.
+  assert.ok(total < 0.01, `layout shift ${total.toFixed(4)}: ${JSON.stringify(shifts)}`)
+  // Smaller than the bound but seen, and fixed: the tape's rows and the legend's values (which jumped
+  // when a new bar showed '—' for a frame) do not move at all.
+  const moved = [...new Set(shifts.flatMap(s => s.sources))]
+  assert.deepEqual(
+    moved.filter(source => /tape-row|legend-value/.test(source)),
+    [],
+    JSON.stringify(shifts)
+  )
+  await screenshot(page, 'chart-streaming-dark')
   await page.close()
 })
