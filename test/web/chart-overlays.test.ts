@@ -44,12 +44,18 @@ const WINDOW = 200
 /**
  * Two articles about the coin, 30 and 20 minutes before the newest bar: in view when the chart opens,
  * with no seeded article in their minutes. A neutral one, whose marker has a colour of its own (the
- * accent; a positive marker is the colour of rising candles), and a positive one.
+ * accent; a positive marker is the colour of rising candles), and a positive one. The neutral one is
+ * only just so: one mildly positive word in a page of text scores it about +0.08, inside the
+ * scorer's neutral band (|score| < 0.1).
  */
 const neutral = {
   id: `c0${Date.now().toString(16)}`.padEnd(32, 'a'),
   at: seededTo - 30 * MINUTE,
-  title: `Bitcoin foundation publishes the agenda of its annual meeting (${quote})`
+  title: `Bitcoin foundation publishes minutes of its annual meeting (${quote})`,
+  summary: 'The minutes list who attended.',
+  content:
+    'The foundation published the minutes of its annual meeting and the list of members who attended it this year interest. ' +
+    Array.from({ length: 20 }, () => 'the committee met on thursday').join(' ')
 }
 const positive = {
   id: `c1${Date.now().toString(16)}`.padEnd(32, 'b'),
@@ -69,12 +75,13 @@ before(async () => {
   stack = await startStack()
   await seedMarkets(stack.pipeline, [spec], { fromMs: seededFrom, toMs: seededTo, tag: quote })
   await stack.pipeline.articles(
-    [neutral, positive].map(a => ({
-      id: a.id,
+    [
+      { ...neutral, extraction: { status: 'extracted' as const } },
+      { ...positive, summary: 'From the test.' }
+    ].map(({ at, ...article }) => ({
+      ...article,
       source: 'newsexample',
-      title: a.title,
-      summary: 'From the test.',
-      publishedAt: new Date(a.at).toISOString(),
+      publishedAt: new Date(at).toISOString(),
       coins: [{ code: 'BTC', mentions: 2, inTitle: true }]
     }))
   )
@@ -350,7 +357,7 @@ test('the RSI pane shows Wilder’s RSI 14 of the seeded closes in the legend, o
   await page.close()
 })
 
-test('articles about the coin are drawn as markers at their minute, and hovering such a bar shows the headline and its sentiment', async () => {
+test('articles about the coin are drawn as markers at their minute, coloured as their sentiment is labelled, and hovering such a bar shows the headline and its sentiment', async () => {
   const page = await open()
   const host = page.getByTestId('price-chart')
   // The coin's news list comes from the same read as the markers: once it lists the articles, the
@@ -366,6 +373,8 @@ test('articles about the coin are drawn as markers at their minute, and hovering
       )
     ).body.articles.map(a => [a.id, a.sentiment])
   )
+  const barelyNeutral = sentiments.get(neutral.id)?.score ?? 0
+  assert.ok(barelyNeutral > 0.05 && barelyNeutral < 0.1, `the neutral article scores ${barelyNeutral}`)
   const box = await host.boundingBox()
   assert.ok(box !== null)
   const card = page.getByRole('tooltip')
@@ -403,7 +412,7 @@ test('articles about the coin are drawn as markers at their minute, and hovering
   await screenshot(page, 'chart-news-card-dark')
   await sentimentShown(neutral.id, 'neutral')
   // The marker, read from the price pane's canvases: the neutral colour (the accent) in the column of
-  // the article's bar, and not five bars later, where there is no article.
+  // the neutral article's bar, and not five bars later, where there is no article.
   const markerAt = async (x: number): Promise<boolean> =>
     (await page.evaluate(`(() => {
       const probe = document.createElement('canvas').getContext('2d')
