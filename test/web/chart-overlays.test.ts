@@ -451,7 +451,9 @@ test('the symbol view does not shift its layout while trades and tickers stream 
   await page.evaluate(`(() => {
     window.__shifts = []
     const name = node => node instanceof Element
-      ? node.tagName.toLowerCase() + (node.className ? '.' + String(node.className).trim().split(/\\s+/).join('.') : '')
+      ? node.tagName.toLowerCase() +
+        (node.className ? '.' + String(node.className).trim().split(/\\s+/).join('.') : '') +
+        (node.dataset?.view ? '[data-view=' + node.dataset.view + ']' : '')
       : String(node?.nodeName)
     new PerformanceObserver(list => {
       for (const entry of list.getEntries())
