@@ -2,8 +2,8 @@
  * The symbol chart's overlays, RSI pane and news markers in a real browser over the real pipeline:
  * one market seeded through Kafka → ingest/analytics → PostgreSQL, and every value the legend shows
  * checked against the indicator computed here from the same seeded trades (candles, SMA, EMA,
- * Bollinger, session VWAP, Wilder's RSI, written out plainly, sharing no code with src/jobs/analytics
- * or src/web). News markers are found with real mouse moves; the layout is watched while trades and
+ * Bollinger, session VWAP, Wilder's RSI: test/helpers/naive-indicators.ts, sharing no code with
+ * src/jobs/analytics or src/web). News markers are found with real mouse moves; the layout is watched while trades and
  * tickers stream in. Screenshots go to artifacts/screenshots/.
  */
 import assert from 'node:assert/strict'
@@ -13,6 +13,7 @@ import type { TradeV1 } from '../../src/schemas/trade.v1.ts'
 import { getJson } from '../helpers/api.ts'
 import { type MarketSpec, marketTrades, seedMarkets } from '../helpers/market-seed.ts'
 import { naiveCandles } from '../helpers/naive-candles.ts'
+import { bollinger, ema, rsi, sessionVwap, shownPrice as shown, sma } from '../helpers/naive-indicators.ts'
 import {
   type Browser,
   type Stack,
@@ -98,9 +99,7 @@ after(async () => {
   await stack?.stop()
 })
 
-// ---- the reference: indicators over the seeded one-minute candles, the textbook way ----
-
-const mean = (values: readonly number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length
+// ---- the reference: indicators over the seeded one-minute candles ----
 
 /** Closes of the WINDOW candles ending at the bar starting at `barMs`. */
 function windowAt(barMs: number): number[] {
@@ -109,73 +108,11 @@ function windowAt(barMs: number): number[] {
   return candles.slice(Math.max(0, end - WINDOW + 1), end + 1).map(c => Number(c.close))
 }
 
-function sma(closes: readonly number[], period: number): number {
-  return mean(closes.slice(-period))
-}
-
-/** Seeded with the SMA of the window's first `period` closes, then k·close + (1 − k)·previous. */
-function ema(closes: readonly number[], period: number): number {
-  const k = 2 / (period + 1)
-  let value = mean(closes.slice(0, period))
-  for (const close of closes.slice(period)) value = k * close + (1 - k) * value
-  return value
-}
-
-/** Middle ± 2 population standard deviations of the last 20 closes. */
-function bollinger(closes: readonly number[]): { upper: number; lower: number } {
-  const last = closes.slice(-20)
-  const middle = mean(last)
-  const sd = Math.sqrt(mean(last.map(c => (c - middle) ** 2)))
-  return { upper: middle + 2 * sd, lower: middle - 2 * sd }
-}
-
-/** Wilder's RSI(14): averages seeded by the plain mean of the first 14 changes, then smoothed by 1/14. */
-function rsi14(closes: readonly number[]): number {
-  const changes = closes.slice(1).map((close, i) => close - (closes[i] as number))
-  let gain = mean(changes.slice(0, 14).map(c => Math.max(c, 0)))
-  let loss = mean(changes.slice(0, 14).map(c => Math.max(-c, 0)))
-  for (const change of changes.slice(14)) {
-    gain = (gain * 13 + Math.max(change, 0)) / 14
-    loss = (loss * 13 + Math.max(-change, 0)) / 14
-  }
-  return loss === 0 ? 100 : 100 - 100 / (1 + gain / loss)
-}
-
-/** Session VWAP (from 00:00 UTC) up to the end of the bar at `barMs`, from the trades themselves. */
-function vwap(barMs: number): number {
-  const session = Math.floor(barMs / (24 * HOUR)) * 24 * HOUR
-  let quoteSum = 0n
-  let volume = 0n
-  for (const t of trades) {
-    const at = Date.parse(t.exchangeTs)
-    if (at < session || at >= barMs + MINUTE) continue
-    const units = (lexeme: string, scale: number): bigint => {
-      const [whole = '0', fraction = ''] = lexeme.split('.')
-      return BigInt(whole + fraction.padEnd(scale, '0'))
-    }
-    quoteSum += units(t.price, 5) * units(t.qty, 8)
-    volume += units(t.qty, 8)
-  }
-  return Number(quoteSum) / Number(volume) / 1e5
-}
-
-/**
- * A computed value as the dashboard shows prices: places by magnitude (2 from 1 000, 4 from 1, 6
- * from 0.01), trailing zeros dropped down to two, thousands grouped by narrow no-break spaces.
- */
-function shown(value: number): string {
-  const abs = Math.abs(value)
-  const places = abs >= 1000 ? 2 : abs >= 1 ? 4 : abs >= 0.01 ? 6 : 8
-  const [whole = '', fraction = ''] = value.toFixed(places).split('.')
-  return `${whole.replace(/\B(?=(\d{3})+$)/g, '\u202f')}.${fraction.replace(/0+$/, '').padEnd(2, '0')}`
-}
-
-/** Every legend entry the overlays can show, at the bar starting at `barMs`. */
 type Pair = [label: string, value: string]
 
 function expectedLegend(barMs: number): Record<'sma' | 'ema' | 'bollinger' | 'vwap' | 'rsi', Pair[]> {
   const closes = windowAt(barMs)
-  const bands = bollinger(closes)
+  const bands = bollinger(closes, 20, 2)
   return {
     sma: [
       ['SMA20', shown(sma(closes, 20))],
@@ -189,8 +126,8 @@ function expectedLegend(barMs: number): Record<'sma' | 'ema' | 'bollinger' | 'vw
       ['BB↑', shown(bands.upper)],
       ['BB↓', shown(bands.lower)]
     ],
-    vwap: [['VWAP', shown(vwap(barMs))]],
-    rsi: [['RSI', shown(rsi14(closes))]]
+    vwap: [['VWAP', shown(sessionVwap(trades, barMs + MINUTE))]],
+    rsi: [['RSI', shown(rsi(closes, 14))]]
   }
 }
 
@@ -315,8 +252,11 @@ test('the RSI pane shows Wilder’s RSI 14 of the seeded closes in the legend, o
   const bar = await newestBar(page)
   const want = expectedLegend(bar)
   await waitForLegend(page, [...want.sma, ...want.vwap, ...want.rsi])
-  const rsi = Number((want.rsi?.[0]?.[1] ?? '').replace(/\u202f/g, ''))
-  assert.ok(rsi > 5 && rsi < 95, `RSI ${rsi}: far enough from 0 and 100 that a scale fitted to it would show`)
+  const rsiValue = Number((want.rsi[0]?.[1] ?? '').replace(/\u202f/g, ''))
+  assert.ok(
+    rsiValue > 5 && rsiValue < 95,
+    `RSI ${rsiValue}: far enough from 0 and 100 that a scale fitted to it would show`
+  )
   const panes = (): Promise<number> =>
     host.evaluate(el => el.querySelectorAll('table tr td:nth-child(2) canvas:first-child').length)
   const scale = (): Promise<{ from: number; to: number } | undefined> =>
