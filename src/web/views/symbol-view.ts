@@ -221,8 +221,11 @@ export class SymbolView extends View {
     this.#afterBarsChanged()
     this.#markFirstDraw(page.candles.length)
     if (feed.mode === 'live') {
-      const entry = this.context.symbols.known.find(e => e.symbol === symbol)
-      if (entry?.ticker) this.#quote.setTicker(entry.ticker)
+      // The symbol list (with each market's last ticker) is read as the view opens; wait for it
+      // rather than find it still empty and leave the quote blank until the next ticker.
+      const entries = await this.context.symbols.list(signal).catch(() => [])
+      const entry = entries.find(e => e.symbol === symbol)
+      if (entry?.ticker && !signal.aborted) this.#quote.setTicker(entry.ticker)
     } else this.#showReplayClose(chart)
     markers.reset(interval, time => chart.bars.at(time) !== undefined)
     const first = page.candles[0]
