@@ -384,6 +384,27 @@ test('articles about the coin are drawn as markers at their minute, coloured as 
   await page.close()
 })
 
+test('the quote shows the market’s last ticker when the view opens, even when the symbol list answers after the candles', async () => {
+  const page = await browser.page()
+  // The symbol list (which carries each market's last ticker) held back, as a busy API may answer it.
+  await page.route('**/api/symbols*', async route => {
+    await new Promise(resolve => setTimeout(resolve, 1_000))
+    await route.continue()
+  })
+  await page.goto(`${stack.api.url}/#/symbol/${encodeURIComponent(symbol)}?interval=1m`)
+  await page.waitForFunction(
+    `Number(document.querySelector('[data-testid="price-chart"]')?.dataset.bars) > 0`
+  )
+  // No ticker is published during this test: what the quote shows comes from the directory.
+  await waitForValue(
+    'the quote',
+    async () => page.getByTestId('quote-price').textContent(),
+    shown(Number(trades.at(-1)?.price)),
+    5_000
+  )
+  await page.close()
+})
+
 test('the symbol view does not shift its layout while trades and tickers stream in', async t => {
   const page = await open()
   await page.getByTestId('trades-tape').locator('li').first().waitFor()
