@@ -15,6 +15,11 @@ import type { Article } from '../data/types.ts'
 import { type Interval, bucketStart, toMs } from '../lib/time.ts'
 
 export const MAX_MARKERS = 300
+/**
+ * Mean scores closer to 0 than this are drawn neutral: the analytics job's neutral band
+ * (src/jobs/analytics/sentiment/score.ts), so a marker has the colour of the labels the card shows.
+ */
+export const NEUTRAL_BAND = 0.1
 
 export interface MarkerColors {
   positive: string
@@ -95,7 +100,7 @@ export class NewsMarkers {
       const articles = this.articlesAt(time)
       const score = meanScore(articles)
       const color =
-        score === undefined || Math.abs(score) < 0.05
+        score === undefined || Math.abs(score) < NEUTRAL_BAND
           ? this.#colors.neutral
           : score > 0
             ? this.#colors.positive

@@ -170,6 +170,12 @@ export class PriceChart {
     return this.#indicators.get(name)?.at(time)?.value
   }
 
+  /** The RSI pane's price range as the library scaled it; undefined while the pane is hidden. */
+  rsiScale(): { from: number; to: number } | undefined {
+    const range = this.#rsi?.priceScale().getVisibleRange()
+    return range === null || range === undefined ? undefined : { from: range.from, to: range.to }
+  }
+
   vwapAt(time: number): number | undefined {
     return sessionVwapAt(this.bars.items, this.bars.indexOf(time))
   }

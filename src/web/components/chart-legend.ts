@@ -59,7 +59,7 @@ export class ChartLegend {
     if (labels === this.#labels) {
       values.forEach((v, i) => {
         const b = this.#values.children[i]?.querySelector('b')
-        if (b) setText(b, v.value === undefined ? '—' : formatPrice(v.value))
+        if (b) showValue(b, v.value)
       })
       return
     }
@@ -75,6 +75,19 @@ export class ChartLegend {
       )
     )
   }
+}
+
+/**
+ * A value in place. A value missing for a moment (a new bar drawn before its indicators arrive)
+ * keeps the width of the number it replaces, so the values after it do not jump left and back.
+ */
+function showValue(b: HTMLElement, value: number | undefined): void {
+  if (value !== undefined) {
+    b.style.minWidth = ''
+    return setText(b, formatPrice(value))
+  }
+  if (b.textContent !== '—') b.style.minWidth = `${b.getBoundingClientRect().width}px`
+  setText(b, '—')
 }
 
 export class NewsCard {

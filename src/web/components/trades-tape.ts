@@ -1,10 +1,10 @@
 /**
  * The trades tape: the newest trades of a symbol, newest on top, price coloured by the taker's side.
- * A fixed number of fixed-height rows: a burst of trades replaces rows, never grows the page.
+ * A fixed number of fixed-height rows: a burst of trades rewrites rows, never grows the page.
  * Trades are deduplicated by id (a trade can arrive both in the snapshot and on the stream).
  */
 import type { Trade } from '../data/types.ts'
-import { h } from '../lib/dom.ts'
+import { h, setText } from '../lib/dom.ts'
 import { formatClock, formatDecimal } from '../lib/format.ts'
 import { toMs } from '../lib/time.ts'
 
@@ -38,7 +38,7 @@ export class TradesTape {
 
   set(trades: readonly Trade[]): void {
     this.#trades = [...trades].sort(newestFirst).slice(0, this.#max)
-    this.#body.replaceChildren(...this.#trades.map(trade => this.#row(trade, false)))
+    this.#render(0)
   }
 
   /** Adds live trades (any order); rows for trades already shown are not repeated. */
@@ -55,18 +55,45 @@ export class TradesTape {
     const now = performance.now()
     const highlight = now - this.#lastHighlight > 250
     if (highlight) this.#lastHighlight = now
-    this.#body.prepend(...fresh.slice(0, this.#max).map(trade => this.#row(trade, highlight)))
-    while (this.#body.children.length > this.#max) this.#body.lastElementChild?.remove()
+    this.#render(highlight ? fresh.length : 0)
   }
 
-  #row(trade: Trade, fresh: boolean): HTMLElement {
-    return h(
-      'li',
-      { class: `tape-row ${trade.side}${fresh ? ' is-new' : ''}`, 'data-trade-id': trade.tradeId },
-      h('span', { class: 'tape-price' }, formatDecimal(trade.price)),
-      h('span', { class: 'tape-qty' }, formatDecimal(trade.qty, 6)),
-      h('time', { class: 'tape-time', datetime: trade.ts }, formatClock(toMs(trade.ts)))
-    )
+  /**
+   * Writes the trades into the rows, newest first, highlighting the first `fresh`. The rows stay in
+   * place and only their text changes: a new trade moves the trades down the tape, not the rows.
+   * Prepending a row instead moved every row below it, which the browser counts as a layout shift
+   * (one per trade, without end while the market trades).
+   */
+  #render(fresh: number): void {
+    const rows = this.#body.children
+    while (rows.length > this.#trades.length) this.#body.lastElementChild?.remove()
+    while (rows.length < this.#trades.length)
+      this.#body.append(
+        h(
+          'li',
+          { class: 'tape-row' },
+          h('span', { class: 'tape-price' }),
+          h('span', { class: 'tape-qty' }),
+          h('time', { class: 'tape-time' })
+        )
+      )
+    this.#trades.forEach((trade, i) => {
+      const row = rows[i] as HTMLElement
+      const [price, qty, time] = row.children
+      row.className = `tape-row ${trade.side}`
+      row.dataset.tradeId = String(trade.tradeId)
+      if (price) setText(price, formatDecimal(trade.price))
+      if (qty) setText(qty, formatDecimal(trade.qty, 6))
+      if (time) {
+        time.setAttribute('datetime', trade.ts)
+        setText(time, formatClock(toMs(trade.ts)))
+      }
+    })
+    if (fresh === 0) return
+    // The highlight animation restarts only if the class was seen removed: one style flush, inside
+    // the tape (`contain: strict`), at most every 250 ms.
+    void this.#body.offsetWidth
+    for (let i = 0; i < fresh && i < rows.length; i++) rows[i]?.classList.add('is-new')
   }
 }
 

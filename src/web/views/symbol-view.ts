@@ -151,6 +151,9 @@ export class SymbolView extends View {
       this.#host.dataset.visibleFrom = toIso(from * 1000)
       this.#host.dataset.visibleTo = toIso(to * 1000)
     })
+    // The one thing the tests cannot read from the page otherwise: the RSI pane's scale is drawn on a
+    // canvas, with no text to read. A function, so it answers with what the library shows now.
+    Object.assign(this.#host, { rsiScale: () => chart.rsiScale() })
     chart.onCrosshair(param => {
       const time = typeof param.time === 'number' ? param.time : undefined
       this.#hovered = time
@@ -218,8 +221,11 @@ export class SymbolView extends View {
     this.#afterBarsChanged()
     this.#markFirstDraw(page.candles.length)
     if (feed.mode === 'live') {
-      const entry = this.context.symbols.known.find(e => e.symbol === symbol)
-      if (entry?.ticker) this.#quote.setTicker(entry.ticker)
+      // The symbol list (with each market's last ticker) is read as the view opens; wait for it
+      // rather than find it still empty and leave the quote blank until the next ticker.
+      const entries = await this.context.symbols.list(signal).catch(() => [])
+      const entry = entries.find(e => e.symbol === symbol)
+      if (entry?.ticker && !signal.aborted) this.#quote.setTicker(entry.ticker)
     } else this.#showReplayClose(chart)
     markers.reset(interval, time => chart.bars.at(time) !== undefined)
     const first = page.candles[0]
