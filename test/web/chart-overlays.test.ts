@@ -345,6 +345,13 @@ test('articles about the coin are drawn as markers at their minute, coloured as 
   const first = await hover(positive.title, box.x + box.width - 70)
   await page.mouse.move(first.centre, y)
   assert.equal(await card.locator('.news-card-title').first().textContent(), positive.title)
+  // Near the right edge too, the card sits beside the pointer, never over the bar it explains.
+  const cardBox = await card.boundingBox()
+  assert.ok(cardBox, 'the card is laid out')
+  assert.ok(
+    first.centre < cardBox.x || first.centre > cardBox.x + cardBox.width,
+    `the card (${cardBox.x}–${cardBox.x + cardBox.width}) leaves the hovered bar at ${first.centre} visible`
+  )
   await sentimentShown(positive.id, 'positive')
   const second = await hover(neutral.title, first.left)
   await page.mouse.move(second.centre, y)

@@ -119,7 +119,10 @@ export class NewsCard {
     this.element.hidden = false
     const cardWidth = Math.min(320, width - 16)
     this.element.style.width = `${cardWidth}px`
-    this.element.style.left = `${Math.max(8, Math.min(width - cardWidth - 8, x + 16))}px`
+    // Beside the pointer, on the side with room, so the card never covers the marker it explains.
+    const right = x + 16
+    const left = right + cardWidth <= width - 8 ? right : Math.max(8, x - 16 - cardWidth)
+    this.element.style.left = `${left}px`
   }
 
   hide(): void {
