@@ -44,6 +44,19 @@ test('colours are applied only through the given painter, never counted in the w
   assert.equal(painted.replace(/<\/?\d*;?\d*>/g, ''), renderStatusLine(snapshot, { width: 200 }))
 })
 
+test('live mode is a green filled mark while Kraken is connected, and a yellow hollow one while it is not', () => {
+  const paint = (code: string, text: string): string => `<${code}>${text}</>`
+  const live = { ...snapshot, mode: 'live' as const }
+  assert.match(renderStatusLine(live, { width: 200, paint }), /^<32>● live<\/>/)
+  for (const state of ['unreachable', 'reconnecting', 'connecting'] as const) {
+    const offline = renderStatusLine(
+      { ...live, kraken: { state, detail: 'getaddrinfo ENOTFOUND ws.kraken.com' } },
+      { width: 200, paint }
+    )
+    assert.match(offline, /^<33>○ live<\/>/, state)
+  }
+})
+
 test('rates and durations are short: per minute below one a second, hours past the hour', () => {
   assert.deepEqual([0, 0.02, 0.5, 3.25, 42.4, 12_500].map(formatRate), [
     '0/s',

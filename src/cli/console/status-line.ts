@@ -83,11 +83,13 @@ function source(name: string, status: SourceStatus | null): Piece[] {
 
 /** Segments in order of importance, so the least important fall off a narrow terminal first. */
 function segments(s: StatusSnapshot): Piece[][] {
+  // A green "live" only while the market is flowing: offline, a live-mode line must not look healthy.
+  const marketFlowing = s.kraken === null || s.kraken.state === 'connected'
   const mode: Piece[] =
     s.mode === 'replay'
       ? [{ text: '▶ replay', colour: '35' }]
       : s.mode === 'live'
-        ? [{ text: '● live', colour: '32' }]
+        ? [marketFlowing ? { text: '● live', colour: '32' } : { text: '○ live', colour: '33' }]
         : [{ text: '●', colour: '2' }]
   const rates = s.topics.flatMap((t, i): Piece[] => [
     { text: `${i === 0 ? '' : '  '}${t.label} ` },
