@@ -9,7 +9,7 @@
  * failure that repeats fails the run. TEST_RETRY=0 turns the second run off.
  */
 import { spawnSync } from 'node:child_process'
-import { globSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, globSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { pruneTestTopics } from '../test/helpers/kafka.ts'
 
@@ -82,7 +82,8 @@ function runTests(paths: string[], concurrency: string, recordFailures: boolean)
 const status = runTests(files, process.env.TEST_CONCURRENCY ?? '2', true)
 if (status === 0 || process.env.TEST_RETRY === '0') process.exit(status)
 
-const failed = readFileSync(failedList, 'utf8').split('\n').filter(Boolean)
+// No list when the runner itself failed before reporting: nothing to retry, the failure stands.
+const failed = existsSync(failedList) ? readFileSync(failedList, 'utf8').split('\n').filter(Boolean) : []
 if (failed.length === 0) process.exit(status)
 process.stdout.write(`\nRunning ${failed.length} failed file(s) again, alone:\n  ${failed.join('\n  ')}\n\n`)
 const again = runTests(failed, '1', false)
