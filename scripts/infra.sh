@@ -20,7 +20,8 @@ REDIS_PORT="${REDIS_PORT:-6379}"
 PG_USER=cryptoviz PG_PASSWORD=cryptoviz PG_DB=cryptoviz
 KAFKA_HOME="$CACHE_DIR/kafka/$KAFKA_VERSION"
 KAFKA_DATA="$DATA_DIR/kafka"
-PG_DATA="$DATA_DIR/postgres"
+PG_DATA="" # resolved by pg_locate
+PG_LOG=""
 REDIS_DATA="$DATA_DIR/redis"
 READY_TIMEOUT="${CRYPTO_VIZ_READY_TIMEOUT:-90}"
 
@@ -31,8 +32,39 @@ pg_bin() {
 }
 
 # PostgreSQL refuses to run as root; when we are root, its files belong to the `postgres` user.
+# From `/`: the caller's folder may be one that user cannot enter.
 as_pg() {
-  if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi
+  if ((EUID == 0)); then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# Where the cluster lives: $DATA_DIR/postgres, unless we are root and the `postgres` user cannot
+# reach it (the checkout is under /root or a mode-0700 temporary folder). Then it lives in that
+# user's home, in a folder named after DATA_DIR, so that stop and status find it again.
+# CRYPTO_VIZ_PG_DIR chooses the folder outright.
+pg_locate() {
+  local home
+  if [[ -n "${CRYPTO_VIZ_PG_DIR:-}" ]]; then
+    home="$CRYPTO_VIZ_PG_DIR"
+  elif ((EUID != 0)) || [[ -f "$DATA_DIR/postgres/PG_VERSION" ]] || pg_can_enter "$DATA_DIR"; then
+    home="$DATA_DIR/postgres"
+  else
+    local pg_home
+    pg_home="$(getent passwd postgres | cut -d: -f6)"
+    [[ -n "$pg_home" && -d "$pg_home" ]] ||
+      die "the postgres user cannot enter $DATA_DIR and has no home folder: set CRYPTO_VIZ_DATA_DIR or CRYPTO_VIZ_PG_DIR to a folder it can reach"
+    home="$pg_home/crypto-viz/$(printf '%s' "$DATA_DIR" | cksum | cut -d' ' -f1)"
+    PG_ELSEWHERE="the postgres user cannot enter $DATA_DIR (a folder above it is closed, as /root or mktemp -d are), so its cluster lives in $home; set CRYPTO_VIZ_PG_DIR to choose another"
+  fi
+  PG_DATA="$home"
+  PG_LOG="$LOG_DIR/postgres.log"
+  [[ "$home" == "$DATA_DIR/postgres" ]] || PG_LOG="$home.log"
+}
+
+# True when the `postgres` user can enter the folder (every folder above it included).
+pg_can_enter() {
+  local dir="$1"
+  while [[ ! -d "$dir" ]]; do dir="$(dirname "$dir")"; done
+  as_pg test -x "$dir" 2>/dev/null
 }
 
 apt_install() {
@@ -143,12 +175,14 @@ kafka_ready() {
 start_postgres() {
   local bin
   bin="$(pg_bin)" || die "PostgreSQL not installed: run scripts/infra.sh install"
+  pg_locate
   if as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then say "PostgreSQL already running"; return; fi
   port_open "$PGPORT" && die "port $PGPORT is in use by another process (a system PostgreSQL?): stop it, or set PGPORT"
+  [[ -n "${PG_ELSEWHERE:-}" ]] && say "$PG_ELSEWHERE"
   if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
     say "initialising a PostgreSQL cluster in $PG_DATA"
     mkdir -p "$PG_DATA"
-    ((EUID == 0)) && chown postgres: "$PG_DATA" "$LOG_DIR"
+    ((EUID == 0)) && chown postgres: "$PG_DATA"
     as_pg "$bin/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$LOG_DIR/postgres-init.log" 2>&1 ||
       die "initdb failed; see $LOG_DIR/postgres-init.log"
     cat >>"$PG_DATA/postgresql.conf" <<CONF
@@ -160,9 +194,13 @@ shared_buffers = 256MB
 synchronous_commit = on
 CONF
   fi
-  ((EUID == 0)) && touch "$LOG_DIR/postgres.log" && chown postgres: "$LOG_DIR/postgres.log"
+  if ((EUID == 0)); then
+    touch "$PG_LOG" && chown postgres: "$PG_LOG"
+    # The log beside the others, wherever the server writes it.
+    [[ "$PG_LOG" == "$LOG_DIR/postgres.log" ]] || ln -sfn "$PG_LOG" "$LOG_DIR/postgres.log"
+  fi
   say "starting PostgreSQL on 127.0.0.1:$PGPORT"
-  as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$LOG_DIR/postgres.log" -o "-p $PGPORT" start >/dev/null ||
+  as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "-p $PGPORT" start >/dev/null ||
     die "PostgreSQL did not start; see $LOG_DIR/postgres.log"
   wait_until "PostgreSQL to accept connections" "$READY_TIMEOUT" "$bin/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" ||
     die "PostgreSQL not ready after ${READY_TIMEOUT}s; see $LOG_DIR/postgres.log"
@@ -209,6 +247,7 @@ stop_kafka() {
 stop_postgres() {
   local bin
   bin="$(pg_bin)" || return 0
+  pg_locate
   if ! as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then say "PostgreSQL not running"; return; fi
   say "stopping PostgreSQL"
   as_pg "$bin/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
