@@ -122,4 +122,5 @@ async function main(): Promise<void> {
   })
 }
 
-if (import.meta.main) await main()
+// Run as a script (directly or through bin/run.js), not when a test imports the budget.
+if (process.argv[1] === import.meta.filename) await main()
