@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry point directly (Node >= 22.18 strips types natively; no build step),
+// Runs the TypeScript entry point directly (Node strips types natively; no build step),
 // after the version check that an older Node can still run.
 import { ensureSupportedNode } from './supported-node.js'
 

@@ -1,6 +1,6 @@
 // The one check of the Node.js version, in plain JavaScript so that an old Node can run it: the
 // project's TypeScript entry points fail on a Node without type stripping (< 22.18) with an
-// unreadable ERR_UNKNOWN_FILE_EXTENSION. Used by bin/crypto-viz.js, bin/run.js (every npm script)
+// unreadable ERR_UNKNOWN_FILE_EXTENSION, and the Kafka client needs 22.22. Used by bin/crypto-viz.js, bin/run.js (every npm script)
 // and the postinstall step.
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
-/** The minimum from package.json's engines (">=22.18.0"), as [major, minor, patch]. */
+/** The minimum from package.json's engines (">=22.22.0"), as [major, minor, patch]. */
 export function requiredNode() {
   const range = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node
   const match = /^>=\s*(\d+)\.(\d+)\.(\d+)$/.exec(range)

@@ -35,14 +35,18 @@ wait_until() {
   done
 }
 
-# Puts a Node >= 22 first on PATH: the machine's own if new enough, else the cached one.
+# True when `node` on PATH is new enough for the project (package.json's engines, checked by
+# bin/supported-node.js, which any Node can run).
+node_supported() {
+  node --input-type=module -e "const m = await import('$ROOT/bin/supported-node.js'); process.exit(m.satisfies(process.version) ? 0 : 1)" 2>/dev/null
+}
+
+# Puts a Node the project can run first on PATH: the cached one if there, else the machine's own.
 use_node() {
   if [[ -x "$CACHE_DIR/node/bin/node" ]]; then
     export PATH="$CACHE_DIR/node/bin:$PATH"
   fi
-  local major
-  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
-  ((major >= 22)) || die "Node.js >= 22 is required (found $(node --version 2>/dev/null || echo none)); run scripts/install_node.sh"
+  node_supported || die "$(node --input-type=module -e "const m = await import('$ROOT/bin/supported-node.js'); console.log(m.tooOldMessage())" 2>/dev/null || echo "Node.js is missing: run scripts/install_node.sh")"
 }
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
