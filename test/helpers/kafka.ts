@@ -70,3 +70,24 @@ export async function pruneTestTopics(olderThanMs: number, now = Date.now()): Pr
     await admin.close()
   }
 }
+
+/**
+ * The partitions each member of a consumer group holds, as the group coordinator reports them
+ * (DescribeGroups): a membership assertion reads this, not whatever traffic a member happens to see.
+ * Empty while the group is rebalancing or unknown.
+ */
+export async function groupAssignment(groupId: string): Promise<Map<string, string[]>> {
+  const admin = new Admin({ clientId: 'crypto-viz-test-admin', bootstrapBrokers: [...testKafka.servers] })
+  try {
+    const group = (await admin.describeGroups({ groups: [groupId] })).get(groupId)
+    if (group === undefined || String(group.state).toUpperCase() !== 'STABLE') return new Map()
+    return new Map(
+      [...group.members.values()].map(member => [
+        member.id,
+        [...(member.assignments?.values() ?? [])].flatMap(a => a.partitions.map(p => `${a.topic}/${p}`))
+      ])
+    )
+  } finally {
+    await admin.close()
+  }
+}
