@@ -126,7 +126,7 @@ test('a trade published into Kafka during the test appears at the top of the tra
     { symbol: btc, tradeId, price, qty: '1.250000', side: 'buy', exchangeTs: new Date().toISOString() }
   ])
   const row = page.locator(`[data-trade-id="${tradeId}"]`)
-  await row.waitFor({ timeout: 10_000 })
+  await row.waitFor({ timeout: 60_000 })
   const seconds = (Date.now() - published) / 1000
   assert.ok(seconds < 10, `shown after ${seconds} s`)
   assert.equal(
@@ -138,7 +138,7 @@ test('a trade published into Kafka during the test appears at the top of the tra
   await page.waitForFunction(
     `document.querySelector('[data-testid="price-chart"]').dataset.lastTime >= '${new Date(published - 60_000).toISOString().slice(0, 16)}'`,
     undefined,
-    { timeout: 10_000 }
+    { timeout: 60_000 }
   )
   await screenshot(page, 'symbol-desktop-dark')
   await page.close()
@@ -243,7 +243,7 @@ test('the replay slider shows the market as it was at the chosen moment, and pla
   await page.waitForFunction(
     `Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) >= ${barsPaused + 5}`,
     undefined,
-    { timeout: 15_000 }
+    { timeout: 60_000 }
   )
   await page.getByTestId('replay-play').click()
   await page.getByRole('button', { name: 'Live', exact: true }).click()
@@ -275,10 +275,10 @@ test('a news article published during the test appears in the feed and gets its 
     }
   ])
   const row = page.locator(`.feed-panel .article[data-id="${id}"]`)
-  await row.waitFor({ timeout: 10_000 })
+  await row.waitFor({ timeout: 60_000 })
   assert.equal(await page.locator('.feed-panel .article').first().getAttribute('data-id'), id)
   assert.equal(await row.locator('.article-title').textContent(), title)
-  await row.locator('.badge-positive').waitFor({ timeout: 10_000 })
+  await row.locator('.badge-positive').waitFor({ timeout: 60_000 })
   assert.ok(await page.getByTestId('sentiment-chart').locator('canvas').first().isVisible())
   await screenshot(page, 'news-desktop-dark')
   await page.getByRole('combobox', { name: 'Coin' }).selectOption('ETH')
@@ -310,8 +310,11 @@ test('an alert raised during the test shows as a notification and in the alerts 
     }
   ])
   const toast = page.locator('.toast', { hasText: title })
-  await toast.waitFor({ timeout: 10_000 })
-  assert.equal(await page.locator('.nav-count').textContent(), '1')
+  await toast.waitFor({ timeout: 60_000 })
+  // The pipeline's own alerts (whales, sentiment) may arrive while the page is open: ours counts,
+  // theirs may too.
+  const unseen = Number(await page.locator('.nav-count').textContent())
+  assert.ok(unseen >= 1, `the unseen-alerts count includes ours (${unseen})`)
   await screenshot(page, 'alert-notification-desktop-dark')
   await toast.click()
   await page.waitForFunction(`location.hash.startsWith('#/alerts')`)
@@ -336,12 +339,12 @@ test('the pipeline view shows each stage’s health from heartbeats and the Kafk
   await page.waitForFunction(
     `document.querySelector('[data-stage="ingest"] .status')?.textContent === 'up' && document.querySelector('[data-stage="analytics"] .status')?.textContent === 'up'`,
     undefined,
-    { timeout: 15_000 }
+    { timeout: 60_000 }
   )
   await page.waitForFunction(
     `document.querySelectorAll('[data-testid="kafka-lag"] .lag-group').length >= 2`,
     undefined,
-    { timeout: 15_000 }
+    { timeout: 60_000 }
   )
   const groups = await page
     .getByTestId('kafka-lag')
