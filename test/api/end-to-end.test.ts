@@ -82,7 +82,7 @@ test('trades become a candle: pushed live on its channel and served by the cache
         exchangeTs: new Date(now.getTime() + i).toISOString()
       }))
     )
-    await client.next(m => m.type === 'event', 15_000)
+    await client.next(m => m.type === 'event', 60_000)
     const candle = await waitFor('the candle with all four trades', async () => {
       const { body } = await getJson<{
         candles: { trades: number; open: string; high: string; low: string; close: string }[]

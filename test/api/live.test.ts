@@ -140,7 +140,7 @@ test('a client that stops reading is dropped when its queue passes the bound, an
     const blob = 'x'.repeat(256 * 1024)
     for (let i = 0; i < 60; i++)
       await announce(writer, [{ channel: 'trades', key: symbol, data: { i, blob } }])
-    await fast.next(m => m.type === 'event' && (m.data as { i: number }).i === 59, 10_000)
+    await fast.next(m => m.type === 'event' && (m.data as { i: number }).i === 59, 60_000)
     assert.equal(fast.messages.filter(m => m.type === 'event').length, 60)
     slow.socket.resume()
     const closed = await slow.closed

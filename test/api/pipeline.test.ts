@@ -127,7 +127,7 @@ test('Kafka consumer lag is reported per group and partition from the real broke
         consumed += batch.length
       }
     })
-    await waitFor('4 records consumed', () => consumed >= 4, 30_000)
+    await waitFor('4 records consumed', () => consumed >= 4, 60_000)
     await subscription.close()
     await bus.publish(['k1', 'k2', 'k3'].map(key => ({ topic, key, value: `${key}-later` })))
     const group = await waitFor(

@@ -41,7 +41,7 @@ test('with the broker cut off, publish fails with a retryable error; after it re
         received.push(...batch)
       }
     })
-    await waitFor('records', () => received.some(r => r.value.toString() === 'after'), 30_000)
+    await waitFor('records', () => received.some(r => r.value.toString() === 'after'), 60_000)
     await subscription.close()
     assert.ok(received.some(r => r.value.toString() === 'before'))
   } finally {

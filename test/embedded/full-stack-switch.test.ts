@@ -101,7 +101,7 @@ test('with KAFKA_SERVERS, DATABASE_URL and REDIS_URL set, npm start runs on the 
     redis.on('pmessage', (_pattern: string, channel: string) => heard.push(channel))
     await redis.connect()
     await redis.psubscribe(`${run}:live:*`)
-    await waitFor('a live event on the prefixed Redis channels', () => heard.length > 0, 30_000)
+    await waitFor('a live event on the prefixed Redis channels', () => heard.length > 0, 60_000)
     assert.ok(heard.every(channel => channel.startsWith(`${run}:live:`)))
   } finally {
     assert.equal(await app.stop(), 0)

@@ -54,9 +54,9 @@ test('a role runs with health, metrics, heartbeats and a lazily opened database,
     { onOpsServer: port => (opsPort = port) }
   )
   try {
-    await waitFor('the role to start', () => events.includes('started db=1'), 30_000)
+    await waitFor('the role to start', () => events.includes('started db=1'), 60_000)
     await checkEndpoints(opsPort)
-    const beat = await waitFor('a heartbeat on the pipeline channel', () => heard[0], 10_000)
+    const beat = await waitFor('a heartbeat on the pipeline channel', () => heard[0], 60_000)
     const data = beat.data as { role: string; health: { status: string; checks: Record<string, unknown> } }
     assert.equal(data.role, 'probe')
     assert.equal(data.health.status, 'up')

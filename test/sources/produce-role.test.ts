@@ -55,7 +55,7 @@ async function startRole(env: Record<string, string>) {
 test('replay mode runs the same producers against in-process fake servers; every record says it is replayed', async () => {
   const role = await startRole({ REPLAY_SPEED: '20', SYMBOLS: 'BTC/USD,ETH/USD' })
   try {
-    await waitFor('Kraken healthy', () => role.health.report().checks.kraken?.status === 'up', 15_000)
+    await waitFor('Kraken healthy', () => role.health.report().checks.kraken?.status === 'up', 60_000)
     const trades = await consumeUntil([role.topics.trade], records => records.length >= 50)
     assert.ok(trades.every(r => r.headers['x-source-mode'] === 'replay'))
     assert.ok(trades.every(r => ['BTC/USD', 'ETH/USD'].includes(tradeCodec.decode(r.value).symbol)))

@@ -53,15 +53,15 @@ test('an API outage is shown (connection state, banner, inline retry) and the pa
 
   await proxy.cut()
   await page.waitForFunction(`['reconnecting', 'offline'].includes(${pillState})`, undefined, {
-    timeout: 10_000
+    timeout: 60_000
   })
   const banner = page.getByRole('alert').filter({ hasText: 'unreachable' })
-  await banner.waitFor({ timeout: 10_000 })
+  await banner.waitFor({ timeout: 60_000 })
   assert.equal(await price.textContent(), before, 'what was shown stays on screen')
   // A view opened during the outage says what failed and that it retries.
   await page.getByRole('navigation').getByRole('link', { name: 'News' }).click()
   const inline = page.locator('.inline-error', { hasText: "Couldn't load articles" })
-  await inline.waitFor({ timeout: 10_000 })
+  await inline.waitFor({ timeout: 60_000 })
   assert.match((await inline.textContent()) ?? '', /Retrying in \d+ s/)
   await screenshot(page, 'outage-news-desktop-dark')
   await stack.pipeline.tickers([{ symbol, last: '2.5000', exchangeTs: new Date().toISOString() }])
@@ -71,9 +71,9 @@ test('an API outage is shown (connection state, banner, inline retry) and the pa
   )
 
   await proxy.restore()
-  await page.waitForFunction(`${pillState} === 'live'`, undefined, { timeout: 30_000 })
-  await banner.waitFor({ state: 'hidden', timeout: 10_000 })
-  await page.locator('.feed-panel .article').first().waitFor({ timeout: 30_000 })
+  await page.waitForFunction(`${pillState} === 'live'`, undefined, { timeout: 60_000 })
+  await banner.waitFor({ state: 'hidden', timeout: 60_000 })
+  await page.locator('.feed-panel .article').first().waitFor({ timeout: 60_000 })
   assert.ok(await inline.isHidden(), 'the inline error is gone once the articles are read')
   await page.getByRole('navigation').getByRole('link', { name: 'Markets' }).click()
   await waitForValue(
@@ -83,7 +83,7 @@ test('an API outage is shown (connection state, banner, inline retry) and the pa
   )
   // The stream was resubscribed: a ticker stored now reaches the tile without any reload.
   await stack.pipeline.tickers([{ symbol, last: '2.7500', exchangeTs: new Date().toISOString() }])
-  await waitForValue('the live tile price', async () => (await price.textContent()) ?? '', '2.75', 10_000)
+  await waitForValue('the live tile price', async () => (await price.textContent()) ?? '', '2.75', 60_000)
   await screenshot(page, 'outage-recovered-desktop-dark')
   await page.close()
 })

@@ -67,7 +67,7 @@ test('a process killed while publishing loses no acknowledged record, and its lo
     acknowledged = Math.max(acknowledged, Number(last))
   })
   const exited = new Promise(resolve => child.once('exit', resolve))
-  await waitFor('the writer to acknowledge some records', () => acknowledged >= 2_000, 30_000)
+  await waitFor('the writer to acknowledge some records', () => acknowledged >= 2_000, 60_000)
   child.kill('SIGKILL')
   await exited
   const bus = await openBus(dir, [topic('crash', 2)])

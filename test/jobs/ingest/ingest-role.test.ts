@@ -74,7 +74,7 @@ test('every kind of record is stored once, however often it is delivered, and ba
       async () => (await count('select count(*) as n from trades')) === 500,
       30_000
     )
-    await waitFor('five dead letters', () => deadLetters.length >= 5, 30_000)
+    await waitFor('five dead letters', () => deadLetters.length >= 5, 60_000)
     await waitFor(
       'the book top',
       async () => (await count('select count(*) as n from book_tops')) === 1,
@@ -167,11 +167,11 @@ test('an alert published again (analytics crashed after publishing, or a redeliv
   try {
     // Twice in one batch, then again in later batches, the last time with other figures.
     await publishAll(bus, [encode(whale), encode(whale), encode(move)])
-    await waitFor('the first batch', async () => (await handled()) === 3, 30_000)
+    await waitFor('the first batch', async () => (await handled()) === 3, 60_000)
     await publishAll(bus, [encode(whale)])
-    await waitFor('the second batch', async () => (await handled()) === 4, 30_000)
+    await waitFor('the second batch', async () => (await handled()) === 4, 60_000)
     await publishAll(bus, [encode({ ...move, title: 'figures of a second evaluation', value: 9 })])
-    await waitFor('the third batch', async () => (await handled()) === 5, 30_000)
+    await waitFor('the third batch', async () => (await handled()) === 5, 60_000)
 
     const { rows } = await setup.database.db.query<{ id: string; title: string }>(
       "select id, title from alerts where symbol = 'ETH/USD' order by id"

@@ -77,7 +77,7 @@ test('with the broker unreachable, records wait in the buffer and all arrive onc
 
     await proxy.cut()
     assert.equal(send(50, 250), 200, 'within the bound everything is accepted')
-    await waitFor('publishing to fail', () => publisher.failing, 20_000)
+    await waitFor('publishing to fail', () => publisher.failing, 60_000)
     assert.equal(await metricValue(metrics.busUp), 0)
     await proxy.restore()
     assert.ok(await publisher.flush(30_000), 'the buffer drains once the broker is back')
