@@ -29,6 +29,11 @@ export interface FakeKrakenOptions {
   port?: number
   /** Heartbeat period on idle subscribed connections (Kraken: about 1 s). */
   heartbeatMs?: number
+  /**
+   * The clock of the reconnect refusal after `faults.drop` (default Date.now): a test moves it past
+   * the window instead of sleeping through it, so the window's end does not race the machine.
+   */
+  now?: () => number
 }
 
 export interface FakeKrakenStats {
@@ -51,6 +56,7 @@ export interface FakeKraken {
 export async function startFakeKraken(options: FakeKrakenOptions): Promise<FakeKraken> {
   const market = options.market
   const heartbeatMs = options.heartbeatMs ?? 1_000
+  const clock = options.now ?? Date.now
   const sessions = new Set<KrakenSession>()
   const wss = new WebSocketServer({ noServer: true })
   const stats: FakeKrakenStats = { connections: 0, open: 0, requests: [], rest: {} }
@@ -79,7 +85,7 @@ export async function startFakeKraken(options: FakeKrakenOptions): Promise<FakeK
 
   const faults: FaultSwitches = {
     drop({ code = 1006, refuseMs = 0 } = {}) {
-      state.refuseUntil = Date.now() + refuseMs
+      state.refuseUntil = clock() + refuseMs
       const count = sessions.size
       for (const session of sessions) {
         if (code === 1006) session.socket.terminate()
@@ -224,7 +230,7 @@ export async function startFakeKraken(options: FakeKrakenOptions): Promise<FakeK
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname
-    if (Date.now() < state.refuseUntil || (path !== '/v2' && path !== '/')) {
+    if (clock() < state.refuseUntil || (path !== '/v2' && path !== '/')) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n')
       return
     }

@@ -33,7 +33,21 @@ export interface NewsProducerOptions {
     /** Longest wait after repeated failures (default 1 h). */
     maxBackoffMs?: number
     maxConcurrent?: number
+    /**
+     * The timer of each feed's next poll (default setTimeout). Tests pass their own to read the
+     * delay every poll is scheduled with and to fire it at once: a backoff is then checked by its
+     * schedule, not by how many polls happen to fit into some elapsed time.
+     */
+    timer?: PollTimer
   }
+}
+
+/** Calls `poll` once after `delayMs`; returns the timer's cancel. */
+export type PollTimer = (poll: () => void, delayMs: number) => () => void
+
+const realTimer: PollTimer = (poll, delayMs) => {
+  const timer = setTimeout(poll, delayMs)
+  return () => clearTimeout(timer)
 }
 
 export class NewsProducer {
@@ -42,7 +56,8 @@ export class NewsProducer {
   readonly #pollers: FeedPoller[]
   readonly #reader: ArticleReader | undefined
   readonly #stop = new AbortController()
-  readonly #timers = new Set<NodeJS.Timeout>()
+  /** Cancels of the timers still pending. */
+  readonly #timers = new Set<() => void>()
   readonly #running = new Set<Promise<unknown>>()
   #active = 0
   readonly #waiting: (() => void)[] = []
@@ -122,7 +137,7 @@ export class NewsProducer {
    */
   async stop(): Promise<void> {
     this.#stop.abort()
-    for (const timer of this.#timers) clearTimeout(timer)
+    for (const cancel of this.#timers) cancel()
     this.#timers.clear()
     await this.#reader?.close()
     await Promise.allSettled([...this.#running])
@@ -140,8 +155,8 @@ export class NewsProducer {
 
   #schedule(poller: FeedPoller, delayMs: number, failures: number): void {
     if (this.#stop.signal.aborted) return
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer)
+    const cancel = (this.#o.tuning?.timer ?? realTimer)(() => {
+      this.#timers.delete(cancel)
       const run = this.#limited(() => poller.poll()).then(hint => {
         const failing = poller.status().state === 'failing'
         const next = failing ? failures + 1 : 0
@@ -154,7 +169,7 @@ export class NewsProducer {
       this.#running.add(run)
       void run.finally(() => this.#running.delete(run))
     }, delayMs)
-    this.#timers.add(timer)
+    this.#timers.add(cancel)
   }
 
   async #limited<T>(task: () => Promise<T>): Promise<T> {

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { SyntheticMarket } from '../../../src/sim/kraken/synthetic-market.ts'
+import { pino } from 'pino'
+import { ErrorCodes } from '../../../src/errors/errors.ts'
+import { createMetricsRegistry } from '../../../src/ops/metrics.ts'
+import { startFakeKraken } from '../../../src/sim/kraken/fake-kraken-server.ts'
+import { SyntheticMarket } from '../../../src/sim/kraken/synthetic-market.ts'
+import { KrakenWsClient } from '../../../src/sources/kraken/ws-client.ts'
+import { createProducerMetrics } from '../../../src/sources/producer-metrics.ts'
 import { startMarketHarness, total } from '../../helpers/market-harness.ts'
 import { waitFor } from '../../helpers/wait.ts'
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 test('a connection gone silent (no heartbeat, no pong) is recycled by the watchdog and everything is resubscribed', async () => {
   const h = await startMarketHarness({ kraken: { watchdogMs: 300 }, tuning: { pongTimeoutMs: 300 } })
@@ -14,8 +18,7 @@ test('a connection gone silent (no heartbeat, no pong) is recycled by the watchd
     h.server.faults.silence()
     await waitFor(
       'a new connection',
-      () => h.producer.status().connections === 2 && h.producer.status().subscribed === 4,
-      10_000
+      () => h.producer.status().connections === 2 && h.producer.status().subscribed === 4
     )
     assert.equal(await total(h.metrics.watchdogTimeouts), 1)
     const trade = market.emitTrades('BTC/USD', 1).at(-1)
@@ -33,13 +36,9 @@ test('heartbeats without data raise a staleness alarm per stream and a resubscri
     h.server.faults.heartbeatOnly()
     const stop = setInterval(() => market.emitTrades('BTC/USD', 1), 50)
     try {
-      await waitFor(
-        'alarms for the silent streams',
-        async () => (await total(h.metrics.staleAlarms)) >= 2,
-        10_000
-      )
+      await waitFor('alarms for the silent streams', async () => (await total(h.metrics.staleAlarms)) >= 2)
       const last = market.history.last('BTC/USD')?.id ?? 0
-      await waitFor('trades flowing again', () => (h.producer.lastTradeId('BTC/USD') ?? 0) > last, 10_000)
+      await waitFor('trades flowing again', () => (h.producer.lastTradeId('BTC/USD') ?? 0) > last)
     } finally {
       clearInterval(stop)
     }
@@ -59,7 +58,7 @@ test('when every stream stays silent after resubscribing, the connection is recy
   try {
     await waitFor('subscribed', () => h.producer.status().subscribed === 1)
     // No trades at all: the trade stream is stale, a resubscribe does not help, so the socket goes.
-    await waitFor('a new connection', () => h.producer.status().connections >= 2, 10_000)
+    await waitFor('a new connection', () => h.producer.status().connections >= 2)
     assert.ok((await total(h.metrics.staleAlarms)) >= 1)
   } finally {
     await h.stop()
@@ -72,7 +71,7 @@ test('a rejected subscription is surfaced (status, metric) and the other streams
   try {
     h.server.faults.rejectSymbols(['NOPE/USD'])
     h.server.faults.drop({ code: 1001 })
-    await waitFor('rejections', () => h.producer.status().rejected.length === 2, 10_000)
+    await waitFor('rejections', () => h.producer.status().rejected.length === 2)
     assert.deepEqual(h.producer.status().rejected.sort(), [
       'ticker:NOPE/USD (Currency pair not supported NOPE/USD)',
       'trade:NOPE/USD (Currency pair not supported NOPE/USD)'
@@ -86,14 +85,15 @@ test('a rejected subscription is surfaced (status, metric) and the other streams
 })
 
 test('a bad book checksum resubscribes that one symbol, not the connection, and the fresh snapshot resyncs it', async () => {
-  const h = await startMarketHarness({ kraken: { channels: ['book'] } })
+  // Trades too: a trade frame after the book updates shows when the client has read all of them.
+  const h = await startMarketHarness({ kraken: { channels: ['book', 'trade'] } })
   const market = h.market as SyntheticMarket
   try {
-    await waitFor('subscribed', () => h.producer.status().subscribed === 2)
+    await waitFor('subscribed', () => h.producer.status().subscribed === 4)
     h.server.faults.corruptChecksum('BTC/USD')
     market.emitTrades('BTC/USD', 1)
     await waitFor('the mismatch', async () => (await total(h.metrics.checksumFailures)) === 1)
-    await waitFor('resubscribed', () => h.producer.status().subscribed === 2)
+    await waitFor('resubscribed', () => h.producer.status().subscribed === 4)
     const requests = h.server.stats().requests.filter(r => r.method !== 'ping')
     const after = requests.slice(-2)
     assert.deepEqual(
@@ -105,7 +105,9 @@ test('a bad book checksum resubscribes that one symbol, not the connection, and 
     )
     assert.equal(after[0]?.params.depth, '10', 'unsubscribe echoes the depth')
     for (let i = 0; i < 10; i++) market.emitTrades('BTC/USD', 1)
-    await sleep(200)
+    // One order more: its trade frame follows every book update of the ten on the same socket.
+    const marker = market.emitTrades('BTC/USD', 1)[0]
+    await waitFor('the frames after the ten updates', () => h.producer.lastTradeId('BTC/USD') === marker?.id)
     assert.equal(await total(h.metrics.checksumFailures), 1, 'the resynced book verifies again')
     assert.equal(h.producer.status().connections, 1)
     assert.ok(
@@ -139,8 +141,7 @@ test('"Exceeded msg rate" on a subscribe is retried after the ack timeout', asyn
     h.server.faults.drop({ code: 1001 })
     await waitFor(
       'subscribed again after the retry',
-      () => h.producer.status().connections === 2 && h.producer.status().subscribed === 4,
-      10_000
+      () => h.producer.status().connections === 2 && h.producer.status().subscribed === 4
     )
     const subscribes = h.server.stats().requests.filter(r => r.method === 'subscribe')
     assert.equal(subscribes.length, 5, 'two channels twice, plus one retry')
@@ -165,16 +166,53 @@ test('maintenance status shows in metrics and status, and online again clears it
 })
 
 test('the connection-attempt budget makes the client wait instead of reconnecting in a loop', async () => {
-  const h = await startMarketHarness({ kraken: { connectBudget: 2 } })
+  const server = await startFakeKraken({
+    market: new SyntheticMarket({ symbols: ['BTC/USD'] }),
+    heartbeatMs: 100
+  })
+  const metrics = createProducerMetrics(createMetricsRegistry())
+  // The waits the client announces when its budget is spent (an error log with its code).
+  const budgetWaits: number[] = []
+  const log = pino(
+    { level: 'error' },
+    {
+      write: (line: string) => {
+        const entry = JSON.parse(line) as { code?: string; waitMs?: number }
+        if (entry.code === ErrorCodes.KRAKEN_CONNECT_BUDGET) budgetWaits.push(entry.waitMs ?? NaN)
+      }
+    }
+  )
+  const windowMs = 600_000
+  const client = new KrakenWsClient({
+    url: server.wsUrl,
+    channels: [{ channel: 'trade', params: { snapshot: true } }],
+    symbols: ['BTC/USD'],
+    log,
+    metrics,
+    handlers: { onData: () => undefined },
+    watchdogMs: 2_000,
+    pingIntervalMs: 30_000,
+    staleAfterMs: 60_000,
+    backoff: { initialMs: 50, maxMs: 300 },
+    connectBudget: { attempts: 2, windowMs }
+  })
+  client.start()
   try {
-    await waitFor('subscribed', () => h.producer.status().subscribed === 4)
-    h.server.faults.drop({ code: 1001 })
-    await waitFor('second connection', () => h.producer.status().connections === 2)
-    h.server.faults.drop({ code: 1001 })
-    await sleep(1_000)
-    assert.equal(h.server.stats().connections, 2, 'no third attempt within the window')
-    assert.equal(await total(h.metrics.wsConnectAttempts), 2)
+    await waitFor('subscribed', () => client.status().subscribed === 1)
+    server.faults.drop({ code: 1001 })
+    await waitFor('second connection', () => client.status().connections === 2)
+    server.faults.drop({ code: 1001 })
+    // Where a third attempt would start, the client settles into a wait for the window to slide.
+    const [wait = NaN] = await waitFor(
+      'the client to wait for its budget',
+      () => budgetWaits.length > 0 && budgetWaits
+    )
+    assert.ok(wait > 0 && wait <= windowMs, `waits until the first attempt leaves the window (${wait} ms)`)
+    assert.equal(server.stats().connections, 2, 'no third attempt')
+    assert.equal(await total(metrics.wsConnectAttempts), 2)
+    assert.equal(client.status().connected, false)
   } finally {
-    await h.stop()
+    await client.stop()
+    await server.close()
   }
 })

@@ -43,9 +43,11 @@ test('a resubscribe snapshot overlapping published trades publishes only the new
 
 test('a gap is filled from REST before the held live trades, in id order, each once', async () => {
   const gaps: GapRequest[] = []
+  let answer: () => void = () => undefined
   const { tradeFlow, emitted } = flow(async gap => {
     gaps.push(gap)
-    await new Promise(resolve => setTimeout(resolve, 10))
+    // REST answers when the test says: live trades keep arriving while the fill is out.
+    await new Promise<void>(resolve => (answer = resolve))
     // REST overlaps both sides of the gap: the watermark trade and the first live one.
     return [10, 11, 12, 13, 14, 15].map(id => trade(id, 'rest'))
   })
@@ -53,6 +55,12 @@ test('a gap is filled from REST before the held live trades, in id order, each o
   tradeFlow.offer([15, 16].map(id => trade(id)))
   tradeFlow.offer([17].map(id => trade(id)))
   assert.deepEqual(gaps, [{ symbol: 'BTC/USD', after: 10, afterTs: trade(10).exchangeTs, before: 15 }])
+  assert.deepEqual(
+    emitted.map(t => t.tradeId),
+    [9, 10],
+    'live trades after the gap are held while it is filled'
+  )
+  answer()
   await tradeFlow.settled()
   assert.deepEqual(
     emitted.map(t => t.tradeId),
