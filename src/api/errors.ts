@@ -35,6 +35,26 @@ export function badRequest(parameter: string, expected: string, message?: string
   })
 }
 
+/**
+ * A value that passed every check here and the database still refused as data (SQLSTATE class 22:
+ * a date out of range, a number too large, a byte text cannot hold): the request's fault, a 400.
+ * The parameters are checked first (range.ts, cursor.ts, schemas/params.ts); this is the net under
+ * them, so that whatever slips through is never a 500.
+ */
+export function refusedByDatabase(sqlState: string, cause: unknown): ApiError {
+  return new ApiError(
+    400,
+    {
+      error: 'bad_request',
+      code: ErrorCodes.API_BAD_REQUEST,
+      message: `a parameter has a value the database cannot take (SQLSTATE ${sqlState}); check the times, numbers and text of the request`,
+      parameter: 'query',
+      expected: 'values within what the API documents for each parameter'
+    },
+    { cause }
+  )
+}
+
 export function notFound(method: string, path: string): ApiError {
   return new ApiError(404, {
     error: 'not_found',

@@ -3,9 +3,9 @@
  * read, the rows asked for, and the cursor naming the last row sent (cursor.ts).
  */
 import type { Before, Page, TimeRange } from '../store/queries/params.ts'
-import { decodeBefore, encodeCursor } from './cursor.ts'
+import type { CursorList } from './cursor.ts'
 import { checkRange } from './range.ts'
-import type { ApiSettings } from './routes/context.ts'
+import type { RouteContext } from './routes/context.ts'
 
 /** The paging part of a list's query string (`pagedRange` in schemas/params.ts). */
 export interface PagedRangeQuery extends TimeRange {
@@ -20,16 +20,17 @@ export interface Paging {
 
 export async function newestFirstPage<T>(
   query: PagedRangeQuery,
-  settings: ApiSettings,
+  context: Pick<RouteContext, 'settings' | 'cursors'> & { list: CursorList },
   list: (paging: Paging) => Promise<Page<T>>,
   positionOf: (row: T) => Before
 ): Promise<{ items: T[]; nextCursor: string | null }> {
+  const { settings, cursors } = context
   checkRange(query, settings.maxRangeDays)
-  const before = decodeBefore(query.cursor)
+  const before = cursors.decodeBefore(context.list, query.cursor)
   const page = await list({ before, limit: query.limit ?? settings.pageSizeDefault })
   const last = page.items[page.items.length - 1]
   return {
     items: page.items,
-    nextCursor: page.hasMore && last !== undefined ? encodeCursor(positionOf(last)) : null
+    nextCursor: page.hasMore && last !== undefined ? cursors.before(context.list, positionOf(last)) : null
   }
 }

@@ -1,4 +1,5 @@
 /** Checks a request's time range beyond what its schema can say: real dates, order, and bounded span. */
+import { parseRfc3339 } from '../lib/rfc3339.ts'
 import type { TimeRange } from '../store/queries/params.ts'
 import { badRequest } from './errors.ts'
 
@@ -6,12 +7,12 @@ const DAY_MS = 86_400_000
 
 function parse(name: 'from' | 'to', value: string | undefined): number | undefined {
   if (value === undefined) return undefined
-  const ms = Date.parse(value)
-  if (Number.isNaN(ms))
+  const ms = parseRfc3339(value)
+  if (ms === undefined)
     throw badRequest(
       name,
       'an RFC 3339 time with a zone, e.g. 2026-11-25T14:00:00Z',
-      `parameter "${name}" is not a real date: ${value}`
+      `parameter "${name}" is not a real date and time (a calendar day of years 0001–9999, a zone within ±15:59): ${value}`
     )
   return ms
 }

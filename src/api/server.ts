@@ -17,12 +17,14 @@ import type { Health } from '../ops/health.ts'
 import type { Database } from '../store/database.ts'
 import { dataFreshness } from '../store/queries/freshness.ts'
 import { CachedReads } from './cached-reads.ts'
+import { Cursors } from './cursor.ts'
 import { DatabaseProbe } from './database-probe.ts'
 import { registerDocs } from './docs.ts'
 import { rateLimited } from './errors.ts'
 import { serveDashboard } from './http/dashboard.ts'
 import { installErrorHandlers } from './http/error-handler.ts'
 import { installRequestMetrics } from './http/observability.ts'
+import { installParameterGuard } from './http/parameter-guard.ts'
 import { invalidatedGroups } from './invalidation.ts'
 import { LiveHub } from './live/live-hub.ts'
 import { apiMetrics } from './metrics.ts'
@@ -105,6 +107,7 @@ export async function createApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     settings,
     db,
     reads,
+    cursors: new Cursors(settings.cursorKey),
     pipeline,
     hub,
     health: deps.health,
@@ -170,6 +173,7 @@ async function assembleHttp(
   })
   for (const schema of sharedSchemas) app.addSchema(schema)
   installErrorHandlers(app, error => probe.reportFailure(error))
+  installParameterGuard(app)
   installRequestMetrics(app, metrics)
   if (settings.corsOrigins.length > 0)
     await app.register(cors, {

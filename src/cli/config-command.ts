@@ -1,7 +1,8 @@
 /** `crypto-viz config`: print the effective configuration (secrets in URLs masked). */
 import type { Command } from './command.ts'
 
-function maskSecrets(_key: string, value: unknown): unknown {
+function maskSecrets(key: string, value: unknown): unknown {
+  if (key === 'cursorKey' && value !== '') return '****'
   if (typeof value !== 'string' || !/^[a-z]+:\/\//.test(value)) return value
   try {
     const url = new URL(value)

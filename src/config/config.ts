@@ -118,6 +118,8 @@ export interface Config {
     readonly pageSizeDefault: number
     readonly pageSizeMax: number
     readonly maxRangeDays: number
+    /** Signs page cursors; empty: a random key per process (api/cursor.ts). */
+    readonly cursorKey: string
     readonly live: {
       readonly pingIntervalMs: number
       readonly maxBufferedBytes: number
@@ -303,6 +305,7 @@ export function configFromEnv(env: Env): Config {
       pageSizeDefault: Math.min(v.API_PAGE_SIZE_DEFAULT, v.API_PAGE_SIZE_MAX),
       pageSizeMax: v.API_PAGE_SIZE_MAX,
       maxRangeDays: v.API_MAX_RANGE_DAYS,
+      cursorKey: v.API_CURSOR_KEY,
       live: {
         pingIntervalMs: v.LIVE_PING_INTERVAL_MS,
         maxBufferedBytes: v.LIVE_MAX_BUFFERED_BYTES,

@@ -50,6 +50,19 @@ export function text(pattern?: RegExp, description = 'a non-empty string'): Pars
   }
 }
 
+/** A secret that may be left empty (the program then makes its own); when set, 16 to 512 characters. */
+export function optionalSecret(): Parser<string> {
+  const expects = 'empty, or a secret of 16 to 512 characters'
+  return {
+    expects,
+    parse(raw) {
+      const value = raw.trim()
+      if (value !== '' && (value.length < 16 || value.length > 512)) fail(expects, '(hidden)')
+      return value
+    }
+  }
+}
+
 export function oneOf<const T extends string>(...choices: readonly T[]): Parser<T> {
   const expects = `one of ${choices.join(', ')}`
   return {

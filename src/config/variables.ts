@@ -13,6 +13,7 @@ import {
   list,
   number,
   oneOf,
+  optionalSecret,
   originList,
   text,
   uniqueList,
@@ -163,6 +164,11 @@ export const variables = {
     integer(100, 600_000),
     '2000',
     'Upper bound on how much older than the newest stored data a cached API answer may be.'
+  ),
+  API_CURSOR_KEY: variable(
+    optionalSecret(),
+    '',
+    "Key that signs the API's page cursors (HMAC), so that a cursor cannot be altered or made up. Empty: a random key per process, so cursors last as long as the process; set the same key on every API instance of a deployment when clients page across instances or restarts."
   ),
   API_PAGE_SIZE_DEFAULT: variable(
     integer(1, 100_000),

@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { ErrorCodes, describeError, isCryptoVizError } from '../../errors/errors.ts'
-import { ApiError, badRequest, internal, notFound, unavailable } from '../errors.ts'
+import { ApiError, badRequest, internal, notFound, refusedByDatabase, unavailable } from '../errors.ts'
 
 interface ValidationIssue {
   keyword: string
@@ -55,9 +55,26 @@ export function fromValidation(error: FastifyError, request: FastifyRequest): Ap
   )
 }
 
+/** The SQLSTATE of a database error, found along the cause chain (our wrappers keep the driver's). */
+function sqlStateOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code
+  }
+  return undefined
+}
+
 export function toApiError(error: unknown, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error
   if (isCryptoVizError(error, ErrorCodes.DB_UNAVAILABLE)) return unavailable(error)
+  const sqlState = isCryptoVizError(error, ErrorCodes.DB_QUERY) ? sqlStateOf(error) : undefined
+  if (sqlState?.startsWith('22')) {
+    request.log.warn(
+      { err: describeError(error), url: request.url, sqlState },
+      'database refused a parameter'
+    )
+    return refusedByDatabase(sqlState, error)
+  }
   const fastifyError = error as Partial<FastifyError>
   if (Array.isArray(fastifyError.validation)) return fromValidation(error as FastifyError, request)
   const status = fastifyError.statusCode

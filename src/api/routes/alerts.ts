@@ -44,7 +44,7 @@ export function alertsRoutes(app: FastifyInstance, context: RouteContext): void 
       const { symbol, kind, severity, from, to } = request.query
       const page = await newestFirstPage(
         request.query,
-        settings,
+        { ...context, list: 'alerts' },
         paging => listAlerts(context.db, { symbol, kind, severity, from, to, ...paging }),
         last => ({ time: last.eventTs, id: last.id })
       )

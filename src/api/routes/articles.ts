@@ -48,7 +48,7 @@ export function articlesRoutes(app: FastifyInstance, context: RouteContext): voi
       const { coin, source, q, from, to } = request.query
       const page = await newestFirstPage(
         request.query,
-        settings,
+        { ...context, list: 'articles' },
         paging => listArticles(context.db, { coin, source, q, from, to, ...paging }),
         last => ({ time: last.publishedAt, id: last.id })
       )

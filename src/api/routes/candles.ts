@@ -5,7 +5,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { listCandles, listIndicators } from '../../store/queries/candles.ts'
-import { decodeAfter, encodeCursor } from '../cursor.ts'
 import { checkRange } from '../range.ts'
 import { IntervalParam, Query, SymbolParam, pagedRange } from '../schemas/params.ts'
 import { Candle, IndicatorPoint, NextCursor, errorResponses } from '../schemas/resources.ts'
@@ -56,7 +55,7 @@ export function candlesRoutes(app: FastifyInstance, context: RouteContext): void
     async (request, reply) => {
       const { symbol, interval, from, to, cursor, indicators } = request.query
       checkRange({ from, to }, settings.maxRangeDays)
-      const after = decodeAfter(cursor)
+      const after = context.cursors.decodeAfter('candles', cursor)
       const limit = request.query.limit ?? settings.pageSizeDefault
       const names = indicators === undefined ? [] : [...new Set(indicators.split(','))]
       const key = [from ?? '', to ?? '', limit, cursor ?? '', names.join(',')].join('|')
@@ -81,7 +80,8 @@ export function candlesRoutes(app: FastifyInstance, context: RouteContext): void
           interval,
           candles: page.items,
           ...(series === undefined ? {} : { indicators: series }),
-          nextCursor: page.hasMore && last !== undefined ? encodeCursor(last.bucket) : null
+          nextCursor:
+            page.hasMore && last !== undefined ? context.cursors.after('candles', last.bucket) : null
         }
       })
       return reply.type(JSON_TYPE).send(body)

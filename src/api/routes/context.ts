@@ -4,6 +4,7 @@ import type { Config } from '../../config/config.ts'
 import type { Health } from '../../ops/health.ts'
 import type { Queryable } from '../../store/database.ts'
 import type { CachedReads } from '../cached-reads.ts'
+import type { Cursors } from '../cursor.ts'
 import type { LiveHub } from '../live/live-hub.ts'
 import type { PipelineStatus } from '../pipeline/pipeline-status.ts'
 
@@ -14,6 +15,8 @@ export interface RouteContext {
   /** The database, with every outcome reported to the readiness probe. */
   db: Queryable
   reads: CachedReads
+  /** Signs and checks page cursors. */
+  cursors: Cursors
   pipeline: PipelineStatus
   hub: LiveHub
   health: Health

@@ -2,7 +2,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { listSentiment } from '../../store/queries/sentiment.ts'
-import { decodeAfter, encodeCursor } from '../cursor.ts'
 import { checkRange } from '../range.ts'
 import { Intervals, Query, StringEnum, pagedRange } from '../schemas/params.ts'
 import { NextCursor, SentimentPoint, errorResponses } from '../schemas/resources.ts'
@@ -46,7 +45,7 @@ export function sentimentRoutes(app: FastifyInstance, context: RouteContext): vo
       const coin = request.query.coin ?? '*'
       const interval = request.query.interval ?? '1h'
       checkRange({ from, to }, settings.maxRangeDays)
-      const after = decodeAfter(cursor)
+      const after = context.cursors.decodeAfter('sentiment', cursor)
       const limit = request.query.limit ?? settings.pageSizeDefault
       const page = await listSentiment(context.db, { code: coin, interval, from, to, after, limit })
       const last = page.items[page.items.length - 1]
@@ -54,7 +53,8 @@ export function sentimentRoutes(app: FastifyInstance, context: RouteContext): vo
         coin,
         interval,
         points: page.items,
-        nextCursor: page.hasMore && last !== undefined ? encodeCursor(last.bucket) : null
+        nextCursor:
+          page.hasMore && last !== undefined ? context.cursors.after('sentiment', last.bucket) : null
       }
     }
   )

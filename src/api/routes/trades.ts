@@ -33,7 +33,7 @@ export function tradesRoutes(app: FastifyInstance, context: RouteContext): void 
       const { symbol, from, to } = request.query
       const page = await newestFirstPage(
         request.query,
-        settings,
+        { ...context, list: 'trades' },
         paging => listTrades(context.db, { symbol, from, to, ...paging }),
         last => ({ time: last.ts, id: String(last.tradeId) })
       )

@@ -37,7 +37,7 @@ export const TimeParam = (what: string) =>
   })
 
 export const CursorParam = Type.String({
-  pattern: '^[A-Za-z0-9_-]{1,300}$',
+  pattern: '^[A-Za-z0-9_-]{1,600}\\.[A-Za-z0-9_-]{22}$',
   description: 'the nextCursor of the previous page'
 })
 
