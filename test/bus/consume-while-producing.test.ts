@@ -17,12 +17,13 @@ test('a consumer that joined before the records existed keeps consuming while th
     maxBatchRecords: 500,
     handler: async batch => {
       received += batch.length
-      // A slow handler lets the client's buffer run dry between batches, as a database write does.
-      await new Promise(resolve => setTimeout(resolve, 20))
+      // A handler that waits on a server round trip, as a database write does: the client's
+      // buffer can run dry between batches while nobody is reading.
+      await bus.inspector.partitionOffsets([topic])
     }
   })
   try {
-    await waitFor('the assignment', () => subscription.assignments().length === 3)
+    await waitFor('the assignment', () => subscription.assignments().length === 3, 60_000)
     for (let chunk = 0; chunk < 10; chunk++) {
       await bus.publish(
         Array.from({ length: 2_000 }, (_, i) => ({ topic, key: `k${i % 12}`, value: 'x'.repeat(100) }))

@@ -169,20 +169,36 @@ export function busContract(target: ContractTarget): void {
       await bus.publish(['1', '2'].map(value => ({ topic, key: 'k', value })))
       let started = false
       let finished = false
+      let release = (): void => undefined
+      const held = new Promise<void>(resolve => {
+        release = resolve
+      })
       const member = await record(bus, {
         groupId,
         topics: [topic],
         handler: async () => {
           started = true
-          await new Promise(resolve => setTimeout(resolve, 200))
+          await held
           finished = true
         }
       })
       await waitFor('the handler to start', () => started, GROUP_TIMEOUT_MS)
-      await member.subscription.close()
+      let closed = false
+      const closing = member.subscription.close().then(() => {
+        closed = true
+      })
+      // The handler holds its batch until another group, subscribed after close was called, has
+      // joined and read the records: more round trips than close needs on its own (stop reading,
+      // leave the group), so a close that did not wait for the handler would have returned by then.
+      const witness = await record(bus, { groupId: uniqueName('g-close-witness'), topics: [topic] })
+      await waitForValues(witness, 2)
+      assert.equal(closed, false, 'close is still waiting for the handler')
+      release()
+      await closing
       assert.ok(finished, 'close waited for the handler')
       const [offsets] = (await bus.inspector?.groupOffsets(groupId, [topic])) ?? []
       assert.equal(offsets?.committed, 2n, 'and committed its batch')
+      await witness.subscription.close()
     })
 
     contractTest(
@@ -200,7 +216,9 @@ export function busContract(target: ContractTarget): void {
             if (other !== undefined && other !== name) overlaps.push(`${name} and ${other} on partition ${p}`)
             handling.set(p, name)
           }
-          await new Promise(resolve => setTimeout(resolve, 5))
+          // Hold the partitions across a turn of the event loop: a batch of another member on one of
+          // them, if there were one, would be handled now and show up as an overlap.
+          await new Promise(resolve => setImmediate(resolve))
           for (const p of partitions) if (handling.get(p) === name) handling.delete(p)
         }
         const a = await record(bus, { groupId, topics: [topic], handler: guard('a') })
@@ -271,11 +289,17 @@ export function busContract(target: ContractTarget): void {
         const latest = await record(bus, { groupId: uniqueName('g-latest'), topics: [topic], from: 'latest' })
         await waitForAssignments(latest.subscription, 1)
         // The broker resolves "latest" a moment after the assignment: publish until one arrives.
-        for (let n = 0; latest.records.length === 0; n++) {
-          await bus.publish([{ topic, key: 'k', value: `new-${n}` }])
-          await waitFor('a new record', () => latest.records.length > 0, 500).catch(() => undefined)
-          assert.ok(n < 60, 'from: latest never received a record published after it joined')
-        }
+        let n = 0
+        await waitFor(
+          'a record published after from: latest joined',
+          async () => {
+            if (latest.records.length > 0) return true
+            await bus.publish([{ topic, key: 'k', value: `new-${n++}` }])
+            return false
+          },
+          GROUP_TIMEOUT_MS,
+          500
+        )
         assert.ok(!latest.values().includes('old'), 'from: latest skipped what was there before')
         const earliest = await record(bus, { groupId: uniqueName('g-earliest'), topics: [topic] })
         assert.equal((await waitForValues(earliest, 1))[0], 'old')

@@ -22,15 +22,22 @@ test('a consumer cut off from the broker for longer than its client retries rejo
       }
     })
     await publisher.publish([{ topic, key: 'a', value: 'before' }])
-    await waitFor('the first record', () => seen.has('before'), 30_000)
+    await waitFor('the first record', () => seen.has('before'), 60_000)
+    assert.equal(subscription.assignments().length, 2)
     await proxy.cut()
-    // Long enough for the client's own fetch retries (3 × 250 ms) to give up and end its stream.
-    await new Promise(resolve => setTimeout(resolve, 6_000))
+    // The client's own fetch retries give up and end its stream; the member then drops its
+    // assignment and tries to join again with a new client, which cannot succeed while cut off.
+    await waitFor(
+      'the consumer stream to end for good',
+      () => subscription.assignments().length === 0,
+      60_000
+    )
     await publisher.publish(
       Array.from({ length: 20 }, (_, i) => ({ topic, key: `k${i}`, value: `during-${i}` }))
     )
     await proxy.restore()
     await waitFor('every record published during the cut', () => seen.size === 21, 90_000, 200)
+    assert.equal(subscription.assignments().length, 2, 'it rejoined the group and owns both partitions')
     await subscription.close()
     assert.equal(seen.size, 21)
   } finally {

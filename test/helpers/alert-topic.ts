@@ -51,10 +51,10 @@ export async function storedAlerts(
   distinct: number
 ): Promise<{ rows: { id: string; kind: string }[]; announced: string[] }> {
   const empty = await createJobTopics(1)
-  const ingest = await hostRole(
-    createIngestRole({ topics: { ...empty, alert: topic }, groupId: uniqueName('g-store-alerts') }),
-    { databaseUrl: db.url }
-  )
+  const groupId = uniqueName('g-store-alerts')
+  const ingest = await hostRole(createIngestRole({ topics: { ...empty, alert: topic }, groupId }), {
+    databaseUrl: db.url
+  })
   try {
     await waitFor(
       `${distinct} alerts stored`,
@@ -65,8 +65,14 @@ export async function storedAlerts(
       60_000,
       100
     )
-    // Anything still in flight must not add rows either.
-    await new Promise(resolve => setTimeout(resolve, 500))
+    // Nothing still in flight may add rows either: ingest commits a batch only after storing and
+    // announcing it, so once it has committed every record of the topic, the table is final.
+    await waitFor(
+      'ingest to commit every record of the alert topic',
+      async () => (await ingest.bus.inspector?.groupOffsets(groupId, [topic]))?.every(p => p.lag === 0n),
+      60_000,
+      100
+    )
   } finally {
     await ingest.stop()
   }

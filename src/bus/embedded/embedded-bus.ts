@@ -166,9 +166,12 @@ export class EmbeddedBus implements Bus {
     }
   }
 
-  /** Deletes what retention allows; runs every minute and at open. Returns segments deleted. */
-  async enforceRetention(): Promise<number> {
-    const now = Date.now()
+  /**
+   * Deletes what retention allows as of `now`; runs every minute and at open. Returns segments
+   * deleted. `now` is a parameter so that a test can check age-based retention as of a later time
+   * instead of waiting for records to age.
+   */
+  async enforceRetention(now = Date.now()): Promise<number> {
     let deleted = 0
     for (const logs of this.#partitions.values()) {
       for (const log of logs) {

@@ -33,7 +33,17 @@ export interface EnsureTopicsOptions {
   log: Logger
   /** Called before each wait, for a progress line. */
   onWait?: (attempt: number, lastError: string) => void
+  /** What the deadline is measured by and waited on; a test passes its own to run without waiting. */
+  clock?: WaitClock
 }
+
+/** The time source of the wait for the broker: epoch milliseconds, and a pause of `ms`. */
+export interface WaitClock {
+  now(): number
+  sleep(ms: number): Promise<void>
+}
+
+const wallClock: WaitClock = { now: () => Date.now(), sleep: ms => sleep(ms) }
 
 export function createAdmin(connection: KafkaConnection): Admin {
   return new Admin({ ...baseOptions(connection, 'admin'), retries: 0 })
@@ -43,15 +53,16 @@ export function createAdmin(connection: KafkaConnection): Admin {
 export async function waitForBroker(
   admin: Admin,
   connection: KafkaConnection,
-  options: Pick<EnsureTopicsOptions, 'readyTimeoutMs' | 'onWait'>
+  options: Pick<EnsureTopicsOptions, 'readyTimeoutMs' | 'onWait' | 'clock'>
 ): Promise<void> {
-  const deadline = Date.now() + options.readyTimeoutMs
+  const clock = options.clock ?? wallClock
+  const deadline = clock.now() + options.readyTimeoutMs
   for (let attempt = 1; ; attempt++) {
     try {
       await admin.listTopics()
       return
     } catch (error) {
-      const remaining = deadline - Date.now()
+      const remaining = deadline - clock.now()
       if (remaining <= 0) {
         throw new CryptoVizError(
           ErrorCodes.BROKER_UNREACHABLE,
@@ -63,7 +74,7 @@ export async function waitForBroker(
         )
       }
       options.onWait?.(attempt, describeError(error))
-      await sleep(Math.min(remaining, equalJitterDelay(attempt, { initialMs: 250, maxMs: 5_000 })))
+      await clock.sleep(Math.min(remaining, equalJitterDelay(attempt, { initialMs: 250, maxMs: 5_000 })))
     }
   }
 }

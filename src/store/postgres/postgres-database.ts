@@ -97,8 +97,10 @@ export interface PostgresOptions {
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres'
   readonly #pool: pg.Pool
+  readonly #log: Logger
 
   constructor(options: PostgresOptions) {
+    this.#log = options.log
     this.#pool = new Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
@@ -136,8 +138,10 @@ export class PostgresDatabase implements Database {
     // While checked out, the pool no longer listens for the client's errors: a server going away
     // between two statements (a shutdown: 57P01) would be an unhandled 'error' event and kill the
     // process. The next statement fails with it instead, and the client is discarded.
-    const onError = (): void => {
+    const onError = (error: Error): void => {
       broken = true
+      // The next statement only learns that the client "is not queryable": log the cause here.
+      this.#log.warn({ err: describeError(error) }, 'database connection lost during a transaction')
     }
     client.on('error', onError)
     const tx: Transaction = {
