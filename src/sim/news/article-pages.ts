@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import { join, normalize } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { decode } from 'html-entities'
 
 export const defaultPagesDir = new URL('../../../fixtures/pages/', import.meta.url).pathname
 
@@ -36,15 +37,18 @@ const escapeHtml = (text: string): string =>
 /** Items of the fixture feeds by canonical-ish key `host/path` (no www., no query, no trailing slash). */
 export function itemsOf(documents: Iterable<Buffer>): Map<string, FeedItemText> {
   const items = new Map<string, FeedItemText>()
+  // An element's content as the feed means it: CDATA unwrapped, XML entities decoded (the HTML
+  // inside, entities and all, stays HTML until it is turned into the page's text below).
   const text = (block: string, tag: string): string => {
     const raw = new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`).exec(block)?.[1] ?? ''
-    return raw
-      .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&quot;/g, '"')
-      .replace(/&#0?39;|&#8217;/g, '’')
-      .replace(/&amp;/g, '&')
+    const cdata = /^\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*$/.exec(raw)
+    return cdata === null ? decode(raw, { level: 'xml' }) : (cdata[1] ?? '')
+  }
+  // HTML text decoded as the producer decodes feed text: once, and again when the feed
+  // double-encoded it (`&amp;#8217;`), so the page shows the words the feed meant.
+  const words = (html: string): string => {
+    const once = decode(html, { level: 'html5' })
+    return /&(#\d+|#x[\da-f]+|[a-z]+\d*);/i.test(once) ? decode(once, { level: 'html5' }) : once
   }
   for (const body of documents) {
     const xml = body.toString('utf8')
@@ -67,16 +71,13 @@ export function itemsOf(documents: Iterable<Buffer>): Map<string, FeedItemText> 
         .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
         .split(/<\/p>|<br\s*\/?>|\n{2,}/i)
         .map(p =>
-          p
-            .replace(/<[^>]+>/g, ' ')
+          words(p.replace(/<[^>]+>/g, ' '))
             .replace(/\s+/g, ' ')
             .trim()
         )
         .filter(p => p.length > 20)
       items.set(pageKey(url), {
-        title: text(block, 'title')
-          .replace(/<[^>]+>/g, '')
-          .trim(),
+        title: words(text(block, 'title').replace(/<[^>]+>/g, '')).trim(),
         paragraphs
       })
     }
