@@ -19,6 +19,15 @@ say "step 1/4: infrastructure"
 export KAFKA_SERVERS="${KAFKA_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
 export DATABASE_URL="${DATABASE_URL:-postgres://cryptoviz:cryptoviz@127.0.0.1:${PGPORT:-5432}/cryptoviz}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}}"
+# Recorded for the commands run afterwards in this checkout (doctor, topics, backfill…), which read
+# it under their own environment and .env (src/config/config.ts); stop_all.sh removes it.
+cat >"$DATA_DIR/stack.env" <<ENV
+# Written by scripts/start_all.sh: the stack it started. Removed by scripts/stop_all.sh.
+KAFKA_SERVERS=$KAFKA_SERVERS
+DATABASE_URL=$DATABASE_URL
+REDIS_URL=$REDIS_URL
+ENV
+say "stack addresses recorded in $DATA_DIR/stack.env: crypto-viz commands in this checkout use them"
 
 say "step 2/4: Kafka topics"
 node src/cli.ts topics || die "creating topics failed (see above)"
@@ -27,17 +36,13 @@ available="$(node src/cli.ts help | awk '/^commands:/{on=1;next} on && NF{print 
 has() { grep -qx "$1" <<<"$available"; }
 
 say "step 3/4: database migrations"
-if has migrate; then
-  node src/cli.ts migrate || die "migrations failed (see above)"
-else
-  warn "this version has no migrate command yet; skipping"
-fi
+node src/cli.ts migrate || die "migrations failed (see above)"
 
 say "step 4/4: roles"
 declare -A ops_port=([api]=9464 [ingest]=9465 [analytics]=9466 [produce]=9467)
 for role in ${ROLES:-api ingest analytics produce}; do
   if ! has "$role"; then
-    warn "role '$role' is not part of this version yet; skipping"
+    warn "'$role' is not a role (crypto-viz help lists them); skipping"
     continue
   fi
   pidfile="$RUN_DIR/$role.pid"

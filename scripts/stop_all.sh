@@ -22,6 +22,7 @@ for role in produce analytics ingest api; do
   rm -f "$pidfile"
 done
 
+rm -f "$DATA_DIR/stack.env"
 if [[ "${KEEP_INFRA:-0}" != 1 ]]; then
   "$ROOT/scripts/infra.sh" stop
 fi

@@ -179,7 +179,16 @@ export interface Config {
 export interface LoadOptions {
   /** Path of the .env file; defaults to `.env` in the working directory. Missing is fine. */
   envFile?: string
+  /** The environment (default process.env). */
+  env?: Env
 }
+
+/**
+ * The file where scripts/start_all.sh records the addresses of the stack it started
+ * (KAFKA_SERVERS, DATABASE_URL, REDIS_URL) and scripts/stop_all.sh removes it, so that commands run
+ * afterwards in the same checkout (doctor, topics, backfill) find that stack.
+ */
+export const STACK_ENV_FILE = 'stack.env'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -376,8 +385,14 @@ function checkedSelection(selection: FeedSelection, feeds: readonly FeedSpec[]):
   return selection
 }
 
-/** Reads `.env` (if present) under the process environment, which takes precedence. */
+/**
+ * The environment, over `.env` (if present), over the stack file of scripts/start_all.sh in
+ * DATA_DIR (if present): explicit settings always win over what the stack recorded.
+ */
 export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env
   const fromFile = readEnvFile(resolve(options.envFile ?? '.env'))
-  return configFromEnv({ ...fromFile, ...process.env })
+  const dataDir = env.DATA_DIR ?? fromFile.DATA_DIR ?? variables.DATA_DIR.default
+  const fromStack = readEnvFile(resolve(dataDir, STACK_ENV_FILE))
+  return configFromEnv({ ...fromStack, ...fromFile, ...env })
 }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
-import { configFromEnv } from '../../src/config/config.ts'
+import { STACK_ENV_FILE, configFromEnv, loadConfig } from '../../src/config/config.ts'
 import { variables } from '../../src/config/variables.ts'
 import { isCryptoVizError } from '../../src/errors/errors.ts'
 
@@ -80,5 +82,33 @@ test('.env.example documents exactly the variables the program reads, with their
   assert.deepEqual([...documented.keys()].sort(), Object.keys(variables).sort())
   for (const [name, spec] of Object.entries(variables)) {
     assert.equal(documented.get(name), spec.default, `default of ${name} in .env.example`)
+  }
+})
+
+test('commands find the stack start_all.sh recorded in DATA_DIR, and explicit settings win over it', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cv-stack-'))
+  try {
+    const none = join(dataDir, 'no.env')
+    assert.equal(loadConfig({ envFile: none, env: { DATA_DIR: dataDir } }).kafka.configured, false)
+    writeFileSync(
+      join(dataDir, STACK_ENV_FILE),
+      'KAFKA_SERVERS=127.0.0.1:29092\nDATABASE_URL=postgres://u:p@127.0.0.1:25432/db\nREDIS_URL=redis://127.0.0.1:26379\n'
+    )
+    const stack = loadConfig({ envFile: none, env: { DATA_DIR: dataDir } })
+    assert.deepEqual(stack.kafka.servers, ['127.0.0.1:29092'])
+    assert.equal(stack.kafka.configured, true)
+    assert.equal(stack.database.url, 'postgres://u:p@127.0.0.1:25432/db')
+    assert.equal(stack.redis.url, 'redis://127.0.0.1:26379')
+    const dotenv = join(dataDir, '.env')
+    writeFileSync(dotenv, 'REDIS_URL=redis://127.0.0.1:36379\n')
+    const explicit = loadConfig({
+      envFile: dotenv,
+      env: { DATA_DIR: dataDir, KAFKA_SERVERS: '127.0.0.1:39092' }
+    })
+    assert.deepEqual(explicit.kafka.servers, ['127.0.0.1:39092'], 'the environment wins')
+    assert.equal(explicit.redis.url, 'redis://127.0.0.1:36379', '.env wins')
+    assert.equal(explicit.database.url, 'postgres://u:p@127.0.0.1:25432/db', 'the stack fills the rest')
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
   }
 })
