@@ -18,7 +18,8 @@ export interface CoinEntry {
 export const coinDictionary: readonly CoinEntry[] = [
   { code: 'BTC', names: ['bitcoin', 'xbt'], symbol: 'BTC/USD' },
   { code: 'ETH', names: ['ethereum', 'ether'], symbol: 'ETH/USD' },
-  { code: 'SOL', names: ['solana'], ambiguousTicker: true, symbol: 'SOL/USD' },
+  // "Sol" is a word, but "SOL" standing alone in running text is the ticker.
+  { code: 'SOL', names: ['solana'], symbol: 'SOL/USD' },
   { code: 'XRP', names: ['xrp'], contextNames: ['ripple'], symbol: 'XRP/USD' },
   { code: 'ADA', names: ['cardano'], ambiguousTicker: true, symbol: 'ADA/USD' },
   // DOGE is also the US "Department of Government Efficiency".

@@ -37,9 +37,11 @@ function matcherOf(entry: CoinEntry): Matcher {
     'g'
   )
   const ticker = new RegExp(`(?<![A-Za-z0-9$#/-])${entry.code}(?![A-Za-z0-9/-])`, 'g')
+  // A code that is also one of its names (XRP) is matched by the name already: counted once.
+  const tickers = entry.names.includes(entry.code.toLowerCase()) ? [] : [ticker]
   return {
     code: entry.code,
-    strong: [...names, cashtag, pair, ...(entry.ambiguousTicker ? [] : [ticker])],
+    strong: [...names, cashtag, pair, ...(entry.ambiguousTicker ? [] : tickers)],
     weak: [...contextNames, ...(entry.ambiguousTicker ? [ticker] : [])]
   }
 }

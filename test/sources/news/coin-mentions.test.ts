@@ -19,6 +19,14 @@ test('tickers that are English words need crypto context or a cashtag', () => {
   assert.deepEqual(codes('$SOL and #near lead the gains'), ['NEAR:1T', 'SOL:1T'])
 })
 
+test('an all-caps ticker that is no English word counts in running text, once, while the word it resembles does not', () => {
+  assert.deepEqual(codes('Markets wrap', 'SOL and XRP led the majors while stocks slipped.'), [
+    'SOL:1',
+    'XRP:1'
+  ])
+  assert.deepEqual(codes('Sol y sombra: a summer in Seville', 'The sol rises early.'), [])
+})
+
 test('the DOGE department is not the memecoin; Dogecoin is', () => {
   assert.deepEqual(
     codes('DOGE publishes its final report', 'The government efficiency office listed savings.'),
