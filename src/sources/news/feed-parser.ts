@@ -162,6 +162,20 @@ function atomEntry(entry: Node, base: string | undefined): RawItem {
   }
 }
 
+/**
+ * Atom text constructs of type "xhtml" hold markup whose words and inline elements are in one order
+ * (`Bitcoin <b>rose</b> 5%`). The XML parser groups children by name and trims each text node, so it
+ * would scramble the words and drop the spaces between them: such content is handed over as one
+ * text (CDATA) instead, and turned into plain text like any feed HTML (html-text.ts).
+ */
+function xhtmlAsText(xml: string): string {
+  return xml.replace(
+    /<((?:[\w-]+:)?(?:title|subtitle|summary|content|rights))(\s[^>]*?\btype\s*=\s*["']xhtml["'][^>]*)>([\s\S]*?)<\/\1\s*>/g,
+    (_, tag: string, attributes: string, inner: string) =>
+      `<${tag}${attributes.replace(/\btype\s*=\s*["']xhtml["']/, 'type="html"')}><![CDATA[${inner.replaceAll(']]>', ']]]]><![CDATA[>')}]]></${tag}>`
+  )
+}
+
 export function parseFeed(text: string): RawFeed {
   const start = text.replace(/^\uFEFF/, '').trimStart()
   if (!start.startsWith('<'))
@@ -176,7 +190,7 @@ export function parseFeed(text: string): RawFeed {
       `broken XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`
     )
   }
-  const doc = parser.parse(start) as Record<string, Node>
+  const doc = parser.parse(xhtmlAsText(start)) as Record<string, Node>
   const rss = doc.rss
   if (rss !== undefined) {
     const channel = field(rss, 'channel')

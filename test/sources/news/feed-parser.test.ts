@@ -134,3 +134,24 @@ test('broken documents fail with a problem that says what is wrong', () => {
     (e: unknown) => e instanceof FeedProblem && e.kind === 'not_xml'
   )
 })
+
+test('Atom xhtml text keeps its words in order and the spaces between inline elements', () => {
+  const feed = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Site</title><link rel="alternate" href="https://news.example"/>
+<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><b>Bitcoin</b> tops <i>$100k</i> again</div></title>
+<link rel="alternate" href="https://news.example/markets/btc-100k"/><id>x-1</id><published>2025-11-10T14:00:00Z</published>
+<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Spot <a href="https://news.example/etf">ETF</a> demand &amp; <em>short</em> covering lifted <strong>BTC</strong>.</div></summary>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>First <b>paragraph</b> here.</p><p>Second one.</p></div></content></entry></feed>`
+  const [item] = parseFeed(feed).items
+  assert.ok(item)
+  const normalized = normalizeItem(item, {
+    source: 'site',
+    feedUrl: 'https://news.example/feed',
+    channelLink: 'https://news.example',
+    fetchedAt
+  })
+  assert.ok(normalized.ok)
+  assert.equal(normalized.article.title, 'Bitcoin tops $100k again')
+  assert.equal(normalized.article.summary, 'Spot ETF demand & short covering lifted BTC.')
+  assert.equal(normalized.article.content, 'First paragraph here. Second one.')
+})
