@@ -2,7 +2,9 @@
 # Local infrastructure without Docker: a real Apache Kafka broker (KRaft, jars from Maven Central),
 # PostgreSQL and Redis (Debian's packages), each on loopback, data persisted under .data/.
 #
-#   scripts/infra.sh install            fetch/install what is missing (cached in .cache/, idempotent)
+#   scripts/infra.sh install            fetch/install what is missing (cached in .cache/, idempotent);
+#                                       with TIMESCALEDB_SOURCE=path/to/timescaledb-X.tar.gz, also builds
+#                                       TimescaleDB from that source (once: cached in .cache/timescaledb/)
 #   scripts/infra.sh start [svc...]     start kafka, postgres, redis (default: all) and wait until ready
 #   scripts/infra.sh stop  [svc...]     stop them gracefully, in reverse order
 #   scripts/infra.sh status             one line per service
@@ -11,6 +13,7 @@
 # KAFKA_FAULT_PORT (19092-19095) for fault-injection tests (see write_kafka_config).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/timescaledb.sh"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
@@ -95,8 +98,21 @@ install_kafka() {
 install_all() {
   install_kafka
   pg_bin >/dev/null || apt_install postgresql
+  # Before any server starts: the build dependencies can upgrade the PostgreSQL package.
+  [[ -n "${TIMESCALEDB_SOURCE:-}" ]] && install_timescaledb "$TIMESCALEDB_SOURCE"
   command -v redis-server >/dev/null || apt_install redis-server
-  say "infrastructure installed"
+  say "infrastructure installed: $(pg_flavour "$(pg_bin)")"
+}
+
+# What `start` runs: "PostgreSQL 15 with TimescaleDB 2.28.3", or plain PostgreSQL and how to change that.
+pg_flavour() {
+  local bin="$1" major version
+  major="$(basename "$(dirname "$bin")")"
+  if version="$(tsdb_installed_version "$bin")"; then
+    echo "PostgreSQL $major with TimescaleDB $version"
+  else
+    echo "plain PostgreSQL $major (set TIMESCALEDB_SOURCE to build TimescaleDB)"
+  fi
 }
 
 kafka_java_args() {
@@ -176,7 +192,18 @@ start_postgres() {
   local bin
   bin="$(pg_bin)" || die "PostgreSQL not installed: run scripts/infra.sh install"
   pg_locate
-  if as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then say "PostgreSQL already running"; return; fi
+  local options="-p $PGPORT"
+  # TimescaleDB must be loaded at server start. Given on the command line, not in postgresql.conf,
+  # so that a cluster whose library is later removed still starts.
+  tsdb_installed_version "$bin" >/dev/null &&
+    options+=" -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
+  if as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    local why
+    why="$(pg_restart_reason "$bin")"
+    if [[ -z "$why" ]]; then say "PostgreSQL already running ($(pg_flavour "$bin"))"; return; fi
+    say "PostgreSQL is running, but $why: restarting it"
+    stop_postgres
+  fi
   port_open "$PGPORT" && die "port $PGPORT is in use by another process (a system PostgreSQL?): stop it, or set PGPORT"
   [[ -n "${PG_ELSEWHERE:-}" ]] && say "$PG_ELSEWHERE"
   if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
@@ -199,8 +226,8 @@ CONF
     # The log beside the others, wherever the server writes it.
     [[ "$PG_LOG" == "$LOG_DIR/postgres.log" ]] || ln -sfn "$PG_LOG" "$LOG_DIR/postgres.log"
   fi
-  say "starting PostgreSQL on 127.0.0.1:$PGPORT"
-  as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "-p $PGPORT" start >/dev/null ||
+  say "starting $(pg_flavour "$bin") on 127.0.0.1:$PGPORT"
+  as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -o "$options" start >/dev/null ||
     die "PostgreSQL did not start; see $LOG_DIR/postgres.log"
   wait_until "PostgreSQL to accept connections" "$READY_TIMEOUT" "$bin/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" ||
     die "PostgreSQL not ready after ${READY_TIMEOUT}s; see $LOG_DIR/postgres.log"
@@ -213,6 +240,24 @@ CONF
     "${psql[@]}" -c "create database $PG_DB owner $PG_USER"
   fi
   say "PostgreSQL ready: postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PGPORT/$PG_DB"
+}
+
+# Why the running server must be restarted, or nothing: it lacks the TimescaleDB preload although
+# the extension is installed, or it still runs a binary the package has since upgraded.
+pg_restart_reason() {
+  local bin="$1" answer version preload installed
+  local psql=("$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -qtA -F '|')
+  # "15.20 (Debian 15.20-0+deb12u1)|timescaledb"; a server that does not answer is left alone.
+  answer="$("${psql[@]}" -c "select current_setting('server_version'), current_setting('shared_preload_libraries')" 2>/dev/null)" ||
+    return 0
+  version="${answer%%|*}" && version="${version%% *}"
+  preload="${answer#*|}"
+  installed="$("$bin/postgres" --version | awk '{print $3}')"
+  if [[ "$version" != "$installed" ]]; then
+    echo "its binary is $version while $installed is installed (the package was upgraded)"
+  elif tsdb_installed_version "$bin" >/dev/null && [[ "$preload" != *timescaledb* ]]; then
+    echo "without shared_preload_libraries=timescaledb, which the installed TimescaleDB needs"
+  fi
 }
 
 start_redis() {
