@@ -84,6 +84,7 @@ export async function openDatabase(
     }
     const migrations = await migrate(db)
     const timescale = await applyTimescaleLayer(db, config.database.timescale)
+    if (timescale.warning !== undefined) log.warn({ timescale: timescale.reason }, timescale.warning)
     log.info({ kind: db.kind, applied: migrations.applied, timescale: timescale.reason }, 'database ready')
     return { db, migrations, timescale }
   } catch (error) {

@@ -6,6 +6,7 @@
  */
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
 import type { Database } from '../database.ts'
+import { planTimescale, readTimescaleSupport } from './timescale-support.ts'
 
 export interface TimescaleOptions {
   mode: 'auto' | 'on' | 'off'
@@ -65,23 +66,21 @@ export function timescaleStatements(options: TimescaleOptions): string[] {
 export interface TimescaleReport {
   enabled: boolean
   reason: string
+  /** Set when TIMESCALE=auto fell back to plain tables: what was missing and how to enable it. */
+  warning?: string
 }
 
 export async function applyTimescaleLayer(db: Database, options: TimescaleOptions): Promise<TimescaleReport> {
   if (options.mode === 'off') return { enabled: false, reason: 'TIMESCALE=off: plain tables' }
   if (db.kind !== 'postgres') return { enabled: false, reason: 'embedded database: plain tables' }
-  const { rows } = await db.query<{ available: boolean }>(
-    "select exists (select 1 from pg_available_extensions where name = 'timescaledb') as available"
-  )
-  if (rows[0]?.available !== true) {
-    if (options.mode === 'on') {
-      throw new CryptoVizError(
-        ErrorCodes.MIGRATION,
-        'TIMESCALE=on but the timescaledb extension is not available on this server; ' +
-          'use the timescale/timescaledb image (docker compose) or set TIMESCALE=auto'
-      )
+  const plan = planTimescale(options.mode, await readTimescaleSupport(db))
+  if (plan.action === 'refuse') throw new CryptoVizError(ErrorCodes.MIGRATION, plan.message)
+  if (plan.action === 'skip') {
+    return {
+      enabled: false,
+      reason: plan.reason,
+      ...(plan.warning === undefined ? {} : { warning: plan.warning })
     }
-    return { enabled: false, reason: 'timescaledb extension not available: plain tables' }
   }
   for (const statement of timescaleStatements(options)) {
     try {
