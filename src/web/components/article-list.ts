@@ -1,11 +1,13 @@
 /**
- * A list of news articles: source, age, headline (a link to the article), the coins it mentions and
- * its sentiment badge. Rows have a fixed height and the list a fixed number of rows, so articles
- * streaming in replace rows instead of pushing the page; a new row is briefly highlighted.
+ * A list of news articles: source, age, headline (a link to the article when its URL is a web
+ * address), the coins it mentions and its sentiment badge. Rows have a fixed height and the list a
+ * fixed number of rows, so articles streaming in replace rows instead of pushing the page; a new row
+ * is briefly highlighted.
  */
 import type { Article, ArticleSentiment } from '../data/types.ts'
 import { h } from '../lib/dom.ts'
 import { formatAgo, formatDateTime } from '../lib/format.ts'
+import { webHref } from '../lib/safe-url.ts'
 import { toMs } from '../lib/time.ts'
 import { sentimentBadge } from './sentiment-badge.ts'
 
@@ -88,7 +90,7 @@ export class ArticleList {
   }
 
   /** The excerpt (the start of the page's text, else the summary) and a link to read the rest. */
-  #teaser(article: Article): HTMLElement | null {
+  #teaser(article: Article, href: string | undefined): HTMLElement | null {
     const text = article.excerpt ?? article.summary
     if (text === '') return null
     const full = (article.contentLength ?? 0) > 0 && article.extraction?.status !== 'feed'
@@ -96,23 +98,27 @@ export class ArticleList {
       'p',
       { class: 'article-summary' },
       text,
-      ' ',
-      h(
-        'a',
-        {
-          class: 'read-more',
-          href: article.url,
-          target: '_blank',
-          rel: 'noopener noreferrer',
-          title: full ? 'Excerpt of the article page' : 'Summary from the feed'
-        },
-        `Read at ${article.source} ↗`
-      )
+      href === undefined ? null : ' ',
+      href === undefined
+        ? null
+        : h(
+            'a',
+            {
+              class: 'read-more',
+              href,
+              target: '_blank',
+              rel: 'noopener noreferrer',
+              title: full ? 'Excerpt of the article page' : 'Summary from the feed'
+            },
+            `Read at ${article.source} ↗`
+          )
     )
   }
 
   #row(article: Article, fresh: boolean): HTMLElement {
     const coins = article.coins.slice(0, this.#options.compact === true ? 3 : 6)
+    // The feed's URL is a link only if it is a web address (lib/safe-url.ts); else the headline is text.
+    const href = webHref(article.url)
     const row = h(
       'li',
       { class: `article${fresh ? ' is-new' : ''}`, 'data-id': article.id },
@@ -132,12 +138,14 @@ export class ArticleList {
         ),
         sentimentBadge(article.sentiment)
       ),
-      h(
-        'a',
-        { class: 'article-title', href: article.url, target: '_blank', rel: 'noopener noreferrer' },
-        article.title
-      ),
-      this.#options.compact === true ? null : this.#teaser(article)
+      href === undefined
+        ? h('span', { class: 'article-title' }, article.title)
+        : h(
+            'a',
+            { class: 'article-title', href, target: '_blank', rel: 'noopener noreferrer' },
+            article.title
+          ),
+      this.#options.compact === true ? null : this.#teaser(article, href)
     )
     this.#rows.set(article.id, row)
     return row
