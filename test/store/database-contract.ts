@@ -1,19 +1,29 @@
 /**
- * The database port's contract: what every implementation (PostgreSQL, PGlite) must do the same way,
- * run by postgres-contract.test.ts and pglite-contract.test.ts.
+ * The database port's contract: what every implementation (PostgreSQL, PostgreSQL with TimescaleDB,
+ * PGlite) must do the same way, run by postgres-contract.test.ts and pglite-contract.test.ts.
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { isCryptoVizError } from '../../src/errors/errors.ts'
 import type { Database } from '../../src/store/database.ts'
-import { migrate, pendingMigrations } from '../../src/store/migrator.ts'
+import { type MigrationReport, migrate as migrateOnly, pendingMigrations } from '../../src/store/migrator.ts'
 
 export interface OpenedForTest {
   db: Database
   cleanup(): Promise<void>
 }
 
-export function databaseContract(name: string, open: () => Promise<OpenedForTest>): void {
+export function databaseContract(
+  name: string,
+  open: () => Promise<OpenedForTest>,
+  /** What follows every migration run, as in open-database.ts (the TimescaleDB layer). */
+  afterMigrate: (db: Database) => Promise<unknown> = () => Promise.resolve()
+): void {
+  const migrate = async (db: Database): Promise<MigrationReport> => {
+    const report = await migrateOnly(db)
+    await afterMigrate(db)
+    return report
+  }
   const withDb = (title: string, body: (db: Database) => Promise<void>): void => {
     test(`${name}: ${title}`, async () => {
       const { db, cleanup } = await open()
