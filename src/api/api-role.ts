@@ -14,6 +14,7 @@ import { RedisCache } from '../cache/redis-cache.ts'
 import { portInUse } from '../ops/port-in-use.ts'
 import type { Role, RoleContext } from '../runtime/role.ts'
 import { apiMetrics } from './metrics.ts'
+import { trackApiActivity } from './pipeline/api-activity.ts'
 import { createBusLagReader } from './pipeline/bus-lag.ts'
 import { type LagReader, createKafkaLagReader } from './pipeline/kafka-lag.ts'
 import { createApiServer } from './server.ts'
@@ -72,9 +73,16 @@ export function apiRole(options: ApiRoleOptions = {}): Role {
         { url: `http://${config.api.host}:${port}/api`, docs: `http://${config.api.host}:${port}/api/docs` },
         'API listening'
       )
+      // What the API did lately (requests, live events), for its heartbeat and the pipeline view.
+      const activity = await trackApiActivity({
+        server: server.app.server,
+        live: context.live(),
+        health: context.health
+      })
       options.onListening?.(`http://${config.api.host}:${port}/`)
       return {
         async stop() {
+          await activity.stop()
           await server.close()
           await Promise.all([cache.close(), lag.close()])
         }

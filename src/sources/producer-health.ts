@@ -69,8 +69,15 @@ export function krakenCheck(market: MarketProducer, mode: SourceMode = 'live'): 
 
 export function publisherCheck(publisher: BufferedPublisher, capacity: number): () => CheckResult {
   return () => {
-    const data = { buffered: publisher.buffered, capacity }
-    if (!publisher.failing) return { status: 'up', detail: `${publisher.buffered} buffered`, data }
+    // The stage's activity (records published, the last one's time, the rate): what the pipeline
+    // status shows for the producers.
+    const data = { buffered: publisher.buffered, capacity, ...publisher.activity() }
+    if (!publisher.failing)
+      return {
+        status: 'up',
+        detail: `${data.recordsHandled} published, ${publisher.buffered} buffered`,
+        data
+      }
     return {
       status: 'degraded',
       detail: `bus failing; ${publisher.buffered}/${capacity} records buffered`,

@@ -69,8 +69,10 @@ const latest = (values: (string | null | undefined)[]): string | null =>
 
 /**
  * What the stages' health checks say, by convention: `data.lastEventAt` (ISO time of the newest event
- * handled) or `data.newestEventAgeSeconds` (its age when the heartbeat was sent), and
- * `data.throughputPerSec`, else the rate of the cumulative `data.recordsHandled` between heartbeats.
+ * handled) or `data.newestEventAgeSeconds` (its age when the heartbeat was sent), else
+ * `data.lastBatchAt` (when the stage last finished a batch: a job whose records carry no time of
+ * their own still shows when it last worked); and `data.throughputPerSec`, else the rate of the
+ * cumulative `data.recordsHandled` between heartbeats.
  */
 function lastEventTimes(instance: InstanceState): string[] {
   const sentAt = Date.parse(instance.lastHeartbeatAt)
@@ -79,6 +81,7 @@ function lastEventTimes(instance: InstanceState): string[] {
     if (typeof data.lastEventAt === 'string') return [data.lastEventAt]
     if (typeof data.newestEventAgeSeconds === 'number' && Number.isFinite(sentAt))
       return [new Date(sentAt - data.newestEventAgeSeconds * 1000).toISOString()]
+    if (typeof data.lastBatchAt === 'string') return [data.lastBatchAt]
     return []
   })
 }

@@ -12,6 +12,7 @@ import type { Logger } from 'pino'
 import type { Bus, BusRecord } from '../../bus/bus.ts'
 import { ErrorCodes, describeError } from '../../errors/errors.ts'
 import { backoffDelay, sleep } from '../../lib/backoff.ts'
+import { type Activity, ActivityMeter } from '../../runtime/activity-meter.ts'
 import type { ProducerMetrics } from '../producer-metrics.ts'
 import { RecordQueue } from './record-queue.ts'
 
@@ -38,6 +39,7 @@ export class BufferedPublisher {
   readonly #queue = new RecordQueue()
   readonly #log: Logger
   readonly #stop = new AbortController()
+  readonly #activity = new ActivityMeter()
   #pumping: Promise<void> | undefined
   #failures = 0
   #dropsUnlogged = 0
@@ -54,6 +56,11 @@ export class BufferedPublisher {
 
   get buffered(): number {
     return this.#queue.length
+  }
+
+  /** The records the bus acknowledged: how many, the last one's time, the recent rate. */
+  activity(): Activity {
+    return this.#activity.report()
   }
 
   /** True while publishing fails (the broker is unreachable or refusing). */
@@ -151,6 +158,7 @@ export class BufferedPublisher {
         metrics.busUp.set(1)
       }
       this.#queue.drop(batch.length)
+      this.#activity.record(batch.length)
       metrics.bufferedRecords.set(this.#queue.length)
       // Counted per topic once per batch: a labelled inc per record costs more than the publish.
       const perTopic = new Map<string, number>()
