@@ -194,9 +194,12 @@ start_postgres() {
   pg_locate
   local options="-p $PGPORT"
   # TimescaleDB must be loaded at server start. Given on the command line, not in postgresql.conf,
-  # so that a cluster whose library is later removed still starts.
+  # so that a cluster whose library is later removed still starts. It runs a scheduler per database
+  # that holds the extension (the tests create many) and a worker per running job: PostgreSQL's
+  # default of 8 background workers would soon leave jobs unable to start.
   tsdb_installed_version "$bin" >/dev/null &&
-    options+=" -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off"
+    options+=" -c shared_preload_libraries=timescaledb -c timescaledb.telemetry_level=off" &&
+    options+=" -c max_worker_processes=40 -c timescaledb.max_background_workers=32"
   if as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
     local why
     why="$(pg_restart_reason "$bin")"

@@ -5,6 +5,10 @@
 # PostgreSQL. `make install` writes into a staging tree under
 # .cache/timescaledb/<version>-pg<major>/root, which is then copied into /: a second run (.cache/ is
 # kept between CI runs) finds the tree and only copies it.
+#
+# scripts/lib/timescaledb-patches/<version>/*.patch are applied to that version's source before the
+# build (each patch says why); they are part of the cache key with the tarball.
+TSDB_PATCHES="$ROOT/scripts/lib/timescaledb-patches"
 
 # The version a source tarball builds, from its version.config ("version = 2.28.3").
 tsdb_source_version() {
@@ -31,7 +35,7 @@ tsdb_installed_version() {
 # The Debian packages a build needs, for PostgreSQL major $1, that are not installed.
 tsdb_missing_build_packages() {
   local pkg missing=()
-  for pkg in "postgresql-server-dev-$1" cmake gcc make; do
+  for pkg in "postgresql-server-dev-$1" cmake gcc make patch; do
     [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" == "install ok installed" ]] || missing+=("$pkg")
   done
   echo "${missing[*]}"
@@ -46,8 +50,9 @@ install_timescaledb() {
   major="$(basename "$(dirname "$bin")")"
   version="$(tsdb_source_version "$src")"
   local dir="$CACHE_DIR/timescaledb/$version-pg$major"
-  local stage="$dir/root" sum
-  sum="$(sha256sum "$src" | cut -d' ' -f1)"
+  local stage="$dir/root" sum patches=()
+  [[ -d "$TSDB_PATCHES/$version" ]] && mapfile -t patches < <(find "$TSDB_PATCHES/$version" -name '*.patch' | sort)
+  sum="$(cat "$src" ${patches[@]+"${patches[@]}"} | sha256sum | cut -d' ' -f1)"
 
   if [[ -f "$dir/source.sha256" && "$(cat "$dir/source.sha256")" == "$sum" && -d "$stage" ]]; then
     say "TimescaleDB $version for PostgreSQL $major cached in $dir (no build)"
@@ -60,6 +65,11 @@ install_timescaledb() {
     local tree
     tree="$(find "$dir" -mindepth 1 -maxdepth 1 -type d -name 'timescaledb*' | head -n 1)"
     [[ -n "$tree" && -x "$tree/bootstrap" ]] || die "$src has no bootstrap script at its top folder"
+    local p
+    for p in ${patches[@]+"${patches[@]}"}; do
+      say "patching it with ${p#"$ROOT/"}"
+      patch -d "$tree" -p1 --forward --quiet <"$p" || die "$p does not apply to $src"
+    done
     (
       cd "$tree"
       BUILD_FORCE_REMOVE=true ./bootstrap -DREGRESS_CHECKS=OFF -DTAP_CHECKS=OFF -DWARNINGS_AS_ERRORS=OFF \

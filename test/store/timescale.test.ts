@@ -31,6 +31,7 @@ import {
   timescaleUnavailable
 } from '../helpers/db.ts'
 import { seededRandom, syntheticTrades } from '../helpers/synthetic-trades.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const DAY = 86_400_000_000
 const SYMBOLS = ['BTC/USD', 'ETH/USD']
@@ -313,6 +314,42 @@ if (unavailable !== undefined) {
       )
       assert.deepEqual(await dataFreshness(ts), await dataFreshness(plain))
     })
+  })
+
+  test('the background scheduler runs a policy job by itself and records it as a success', async () => {
+    // The path TimescaleDB's scheduler takes, not run_job's: on PostgreSQL 15.20 it failed every job
+    // after its work was done until scripts/lib/timescaledb-patches/2.28.3 was applied.
+    const database = await createTestDatabase({ timescale: timescaleDefaults })
+    try {
+      const { db } = database
+      await writeTrades(db, tradesOverDays(10))
+      const { rows } = await db.query<{ id: number }>(
+        "select job_id as id from timescaledb_information.jobs where hypertable_name = 'trades' and proc_name = 'policy_compression'"
+      )
+      const id = Number(rows[0]?.id)
+      // The scheduler may already have run it once, on the empty table, when the layer added it.
+      const { rows: asked } = await db.query<{ at: string }>(
+        'select next_start as at from alter_job($1, next_start => now())',
+        [id]
+      )
+      const since = asked[0]?.at ?? ''
+      const stats = await waitFor('the scheduler to run the compression job again', async () => {
+        const { rows: found } = await db.query<{ status: string; failures: number }>(
+          `select last_run_status as status, total_failures as failures from timescaledb_information.job_stats
+            where job_id = $1 and last_run_started_at >= $2::timestamptz and last_run_status is not null`,
+          [id, since]
+        )
+        return found[0]
+      })
+      assert.deepEqual({ status: stats.status, failures: stats.failures }, { status: 'Success', failures: 0 })
+      const after = await chunks(db, 'trades')
+      assert.deepEqual(
+        after.map(c => c.compressed),
+        after.map(c => c.due)
+      )
+    } finally {
+      await database.drop()
+    }
   })
 
   test('a plain database turned into TimescaleDB keeps its rows in new chunks, and applying the layer again changes nothing', async () => {
