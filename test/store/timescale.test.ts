@@ -177,6 +177,16 @@ if (unavailable !== undefined) {
         ])
         .sort((a, b) => (a.table === b.table ? a.proc.localeCompare(b.proc) : a.table.localeCompare(b.table)))
       assert.deepEqual(jobs, expected)
+      const { rows: uncovered } = await db.query<{ table: string; column: string }>(
+        `select c.relname as table, a.attname as column
+           from pg_index i join pg_class c on c.oid = i.indrelid
+           join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+          where i.indisprimary and c.relname = any($1::text[])
+            and not exists (select 1 from timescaledb_information.compression_settings s
+                             where s.hypertable_name = c.relname and s.attname = a.attname)`,
+        [hypertables.map(h => h.table)]
+      )
+      assert.deepEqual(uncovered, [], 'every key column is a compression segment or order column')
     } finally {
       await database.drop()
     }

@@ -23,12 +23,23 @@ interface Hypertable {
   time: string
   chunk: string
   segmentBy: string
+  /** The order within a compressed batch; `<time> desc` unless given. */
+  orderBy?: string
   raw: boolean
 }
 
-// The time column of each is part of its primary key, as hypertables require (a test checks it).
+// The time column of each is part of its primary key, as hypertables require; every other key
+// column is in segmentBy or orderBy, so that a write into a compressed chunk (a redelivery, a late
+// trade) checks its key against the few batches that can hold it (tests check both).
 export const hypertables: readonly Hypertable[] = [
-  { table: 'trades', time: 'ts', chunk: '1 day', segmentBy: 'symbol', raw: true },
+  {
+    table: 'trades',
+    time: 'ts',
+    chunk: '1 day',
+    segmentBy: 'symbol',
+    orderBy: 'ts desc, trade_id desc',
+    raw: true
+  },
   { table: 'tickers', time: 'ts', chunk: '1 day', segmentBy: 'symbol', raw: true },
   { table: 'book_tops', time: 'ts', chunk: '1 day', segmentBy: 'symbol', raw: true },
   {
@@ -50,7 +61,7 @@ export function timescaleStatements(options: TimescaleOptions): string[] {
   for (const h of hypertables) {
     statements.push(
       `select create_hypertable('${h.table}', by_range('${h.time}', interval '${h.chunk}'), if_not_exists => true, migrate_data => true)`,
-      `alter table ${h.table} set (timescaledb.compress, timescaledb.compress_segmentby = '${h.segmentBy}', timescaledb.compress_orderby = '${h.time} desc')`,
+      `alter table ${h.table} set (timescaledb.compress, timescaledb.compress_segmentby = '${h.segmentBy}', timescaledb.compress_orderby = '${h.orderBy ?? `${h.time} desc`}')`,
       `select add_compression_policy('${h.table}', interval '${options.compressAfterDays} days', if_not_exists => true)`
     )
     const retention = h.raw ? options.rawRetentionDays : options.aggregateRetentionDays
