@@ -23,6 +23,11 @@ export interface CachedReadsOptions {
   metrics: ApiMetrics
   /** Entries of the per-instance tier (default 1000; 0 turns it off). */
   localEntries?: number
+  /**
+   * Monotonic ms the bound is counted in (default performance.now). Tests pass a fake one, with Date
+   * mocked alongside (entries expire in epoch ms), so a slow read or an expiry is a step of the clock.
+   */
+  clock?: () => number
 }
 
 export class CachedReads {
@@ -30,6 +35,7 @@ export class CachedReads {
   readonly #local: LocalCopies | undefined
   readonly #maxStalenessMs: number
   readonly #metrics: ApiMetrics
+  readonly #clock: () => number
   readonly #inFlight = new Map<string, { started: number; body: Promise<Buffer> }>()
   /** When each group was last invalidated here (monotonic ms), to refuse caching overtaken reads. */
   readonly #invalidatedAt = new Map<string, number>()
@@ -38,6 +44,7 @@ export class CachedReads {
     this.#cache = options.cache
     this.#maxStalenessMs = options.maxStalenessMs
     this.#metrics = options.metrics
+    this.#clock = options.clock ?? (() => performance.now())
     const localEntries = options.localEntries ?? 1_000
     // Even over a memory cache (embedded mode) the copy spares re-encoding the answer each time.
     this.#local = localEntries > 0 ? new LocalCopies(localEntries) : undefined
@@ -54,7 +61,7 @@ export class CachedReads {
       this.#metrics.cacheRequests.inc({ resource, result: 'local_hit' })
       return local
     }
-    const lookupStarted = performance.now()
+    const lookupStarted = this.#clock()
     const shared = await this.#cache.lookup(group, key)
     if (shared.entry !== undefined) {
       this.#metrics.cacheRequests.inc({ resource, result: 'hit' })
@@ -70,7 +77,7 @@ export class CachedReads {
       return inFlight.body
     }
     this.#metrics.cacheRequests.inc({ resource, result: shared.failed ? 'error' : 'miss' })
-    const started = performance.now()
+    const started = this.#clock()
     const body = this.#load(group, key, started, load).finally(() => {
       if (this.#inFlight.get(id)?.body === body) this.#inFlight.delete(id)
     })
@@ -80,7 +87,7 @@ export class CachedReads {
 
   /** New data arrived for these groups: drop their entries, here and in the shared cache. */
   async invalidate(groups: readonly string[]): Promise<void> {
-    const now = performance.now()
+    const now = this.#clock()
     for (const group of groups) this.#invalidatedAt.set(group, now)
     // Bounded bookkeeping: entries older than the bound can no longer matter.
     if (this.#invalidatedAt.size > 10_000) {
@@ -98,7 +105,7 @@ export class CachedReads {
   async #load(group: string, key: string, started: number, load: () => Promise<unknown>): Promise<Buffer> {
     const text = JSON.stringify(await load())
     const body = Buffer.from(text)
-    const ttl = this.#maxStalenessMs - (performance.now() - started)
+    const ttl = this.#maxStalenessMs - (this.#clock() - started)
     if (ttl > 0 && !this.#overtaken(group, started)) {
       this.#local?.set(group, key, { body, expiresAt: Date.now() + ttl })
       void this.#cache.set(group, key, text, ttl)

@@ -5,6 +5,7 @@
  * the banner with the way out.
  */
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -99,6 +100,11 @@ test('offline, the terminal says once that Kraken is unreachable and the dashboa
     60_000,
     250
   )
+  // Everything the terminal was told during those attempts: the process stopped and its output read
+  // to the end (a line still on its way through the pipe would otherwise go uncounted).
+  await app.stop('SIGTERM')
+  const stdout = app.child.stdout
+  if (stdout !== null && !stdout.readableEnded) await once(stdout, 'end')
   const out = app.stdout()
   assert.equal(out.match(/Kraken unreachable/g)?.length, 1, `said once, not on every retry:\n${out}`)
   assert.match(

@@ -82,6 +82,9 @@ export async function openBrowser(): Promise<Browser> {
     ],
     viewport: { width: 1440, height: 900 }
   })
+  // Waits on the page (locators, navigation) are for something to happen: generous, so that a busy
+  // machine is slow rather than failing.
+  context.setDefaultTimeout(60_000)
   return {
     context,
     async page(options = {}) {
@@ -98,11 +101,24 @@ export async function openBrowser(): Promise<Browser> {
   }
 }
 
+/**
+ * Resolves once the finite animations running now have ended (streamed rows' highlight, prices'
+ * flash; not the endless ones: skeletons, the live dot): the page is at rest.
+ */
+export async function animationsEnded(page: Page): Promise<void> {
+  await page.evaluate(`Promise.all(
+    document
+      .getAnimations()
+      .filter(a => a.playState === 'running' && a.effect?.getComputedTiming().endTime !== Infinity)
+      .map(a => a.finished.catch(() => undefined))
+  )`)
+}
+
 /** Saves a screenshot of the whole page as artifacts/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true })
-  // Let streamed rows finish their highlight so the picture shows the resting state.
-  await page.waitForTimeout(300)
+  // Streamed rows' highlight finished, so the picture shows the resting state.
+  await animationsEnded(page)
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false })
 }
 
@@ -111,7 +127,7 @@ export async function waitForValue<T>(
   what: string,
   read: () => Promise<T>,
   expected: T,
-  timeoutMs = 15_000
+  timeoutMs = 60_000
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let last: T | undefined

@@ -22,6 +22,7 @@ import { closedPort } from '../helpers/closed-port.ts'
 import { type TestDatabase, adminUrl, createTestDatabase } from '../helpers/db.ts'
 import { createTopics, testKafka } from '../helpers/kafka.ts'
 import { uniqueName } from '../helpers/names.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const bus = new KafkaBus(testKafka, silentLogger())
 const databases: TestDatabase[] = []
@@ -46,7 +47,9 @@ async function check(
   overrides: Parameters<typeof doctorContext>[2] = {},
   options: Parameters<typeof doctorContext>[1] = {}
 ): Promise<{ results: Map<string, CheckResult>; ok: boolean; context: DoctorContext }> {
-  const context = doctorContext(config, { timeoutMs: 3_000, ...options }, overrides)
+  // Generous: the services here answer or refuse at once (a closed port), and a busy machine's slow
+  // answer must not pass for a missing one.
+  const context = doctorContext(config, { timeoutMs: 60_000, ...options }, overrides)
   try {
     const report = await runDoctor(context, checks)
     return { results: new Map(report.results.map(r => [r.check, r])), ok: report.ok, context }
@@ -99,27 +102,24 @@ test('a group behind by more than the bound fails, one never committed warns, on
     bus.publish(Array.from({ length: n }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })))
   const caughtUp = uniqueName('g-doctor-caught-up')
   const lagging = uniqueName('g-doctor-lagging')
-  await publish(3)
-  for (const groupId of [caughtUp, lagging]) {
-    let seen = 0
-    const subscription = await bus.subscribe({
-      groupId,
-      topics: [topic],
-      handler: async b => void (seen += b.length)
-    })
-    while (seen < 3) await new Promise(resolve => setTimeout(resolve, 50))
-    await subscription.close()
+  /** Reads the topic as `groupId` until the group's committed offset (what the check reads) is `end`. */
+  const consume = async (groupId: string, end: number): Promise<void> => {
+    const subscription = await bus.subscribe({ groupId, topics: [topic], handler: async () => undefined })
+    try {
+      await waitFor(
+        `${groupId} to commit offset ${end}`,
+        async () => (await bus.inspector.groupOffsets(groupId, [topic]))[0]?.committed === BigInt(end),
+        60_000
+      )
+    } finally {
+      await subscription.close()
+    }
   }
+  await publish(3)
+  for (const groupId of [caughtUp, lagging]) await consume(groupId, 3)
   await publish(20)
   // The caught-up group reads the new records too; the lagging one never comes back.
-  let seen = 0
-  const subscription = await bus.subscribe({
-    groupId: caughtUp,
-    topics: [topic],
-    handler: async b => void (seen += b.length)
-  })
-  while (seen < 20) await new Promise(resolve => setTimeout(resolve, 50))
-  await subscription.close()
+  await consume(caughtUp, 23)
 
   const topics = [{ name: topic, partitions: 1, replicationFactor: 1 }]
   const groups = (ids: string[]) => ids.map(id => ({ role: 'ingest', id, topics: [topic] }))
