@@ -43,6 +43,12 @@ function toRecord(message: KafkaMessage): ConsumedRecord {
   }
 }
 
+/**
+ * Bytes one fetch may return (compressed). 256 KiB is ~18k of the benchmarks' trades and a few
+ * thousand real ones: enough to keep a batch ready, little enough to keep the read-ahead flat.
+ */
+const MAX_FETCH_BYTES = 262_144
+
 /** How long a new member keeps trying to join before subscribe() gives up (a rejoin never gives up). */
 const START_TIMEOUT_MS = 60_000
 
@@ -78,6 +84,12 @@ export class GroupConsumer implements Subscription {
       heartbeatInterval: 1_000,
       rebalanceTimeout: 30_000,
       maxWaitTime: 500,
+      // The client pushes a whole fetch response into its buffer, past highWaterMark, so a fetch's
+      // size is how far it reads ahead. Its default, 50 MB of zstd batches, is millions of trades
+      // (≈ 14 B each compressed, ≈ 0.9 KB decoded): analytics started on a backlog of 1M trades
+      // held nearly all of it (1.5 GiB resident; bench/README.md, bench:analytics).
+      maxBytes: MAX_FETCH_BYTES,
+      maxBytesPerPartition: MAX_FETCH_BYTES,
       highWaterMark: Math.max(1024, (this.#options.maxBatchRecords ?? 1000) * 2),
       deserializers: {
         key: stringDeserializer,
