@@ -50,6 +50,12 @@ export interface Pipeline {
 export async function startPipeline(options: {
   databaseUrl: string
   analytics?: boolean
+  /**
+   * Redis key prefix of the live events the roles announce (default: the deployment default). A
+   * test whose API must hear only its own pipeline gives one of its own: test files run side by
+   * side, and every pipeline on the default prefix announces to every API listening there.
+   */
+  liveKeyPrefix?: string
 }): Promise<Pipeline> {
   const [trade, ticker, article, alert, ohlc, book, deadLetter] = await createTopics(
     1,
@@ -74,7 +80,11 @@ export async function startPipeline(options: {
   const log = silentLogger()
   const bus = new KafkaBus(testKafka, log)
   const db = new PostgresDatabase({ url: options.databaseUrl, log, poolSize: 4 })
-  const live = new RedisLiveEvents(testRedisUrl, log)
+  const live = new RedisLiveEvents(
+    testRedisUrl,
+    log,
+    options.liveKeyPrefix === undefined ? {} : { keyPrefix: options.liveKeyPrefix }
+  )
   const controller = new AbortController()
   const roles = [createIngestRole({ topics, groupId: uniqueName('g-api-ingest') })]
   if (options.analytics === true)

@@ -10,9 +10,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type BrowserContext, type Page, chromium } from 'playwright-core'
 import { createKafkaLagReader } from '../../src/api/pipeline/kafka-lag.ts'
-import { type TestApi, startTestApi } from './api.ts'
+import { RedisLiveEvents } from '../../src/live/redis-live-events.ts'
+import { silentLogger } from '../../src/log/logger.ts'
+import { type TestApi, startTestApi, testRedisUrl } from './api.ts'
 import { type TestDatabase, createTestDatabase } from './db.ts'
 import { testKafka } from './kafka.ts'
+import { uniqueName } from './names.ts'
 import { type Pipeline, startPipeline } from './pipeline.ts'
 
 export const repoRoot = resolve(import.meta.dirname, '../..')
@@ -32,6 +35,8 @@ export interface Stack {
   database: TestDatabase
   pipeline: Pipeline
   api: TestApi
+  /** The Redis key prefix of this stack's live events (heartbeats a test adds must use it). */
+  liveKeyPrefix: string
   stop(): Promise<void>
 }
 
@@ -39,19 +44,24 @@ export interface Stack {
 export async function startStack(): Promise<Stack> {
   ensureDashboardBuilt()
   const database = await createTestDatabase()
-  const pipeline = await startPipeline({ databaseUrl: database.url, analytics: true })
+  // Live events of this stack only: other test files' pipelines announce articles and alerts too.
+  const liveKeyPrefix = uniqueName('stack')
+  const pipeline = await startPipeline({ databaseUrl: database.url, analytics: true, liveKeyPrefix })
+  const live = new RedisLiveEvents(testRedisUrl, silentLogger(), { keyPrefix: liveKeyPrefix })
   const topics = new Set<string>(Object.values(pipeline.topics))
   const lag = createKafkaLagReader(testKafka, { topics: name => topics.has(name) })
   // The cache in this process's memory: cached answers in the shared Redis are keyed by group and
   // query only (no deployment prefix), so two test APIs over different databases would serve each
   // other's /api/symbols. Live events still go through Redis.
-  const api = await startTestApi({ db: database.db, cache: 'memory', staticRoot: dashboardRoot, lag })
+  const api = await startTestApi({ db: database.db, cache: 'memory', staticRoot: dashboardRoot, lag, live })
   return {
     database,
     pipeline,
     api,
+    liveKeyPrefix,
     async stop() {
       await api.close()
+      await live.close()
       await lag.close()
       await pipeline.stop()
       await database.drop()

@@ -30,11 +30,12 @@ const seededTo = Date.now() - 5_000
 let stack: Stack
 let browser: Browser
 let lastPrice: Map<string, number>
-const live = new RedisLiveEvents(testRedisUrl, silentLogger())
+let live: RedisLiveEvents
 const heartbeats: { stop(): void }[] = []
 
 before(async () => {
   stack = await startStack()
+  live = new RedisLiveEvents(testRedisUrl, silentLogger(), { keyPrefix: stack.liveKeyPrefix })
   lastPrice = await seedMarkets(stack.pipeline, specs, { fromMs: seededFrom, toMs: seededTo, tag: quote })
   for (const role of ['ingest', 'analytics', 'api']) {
     const health = new Health()
@@ -49,7 +50,7 @@ before(async () => {
 after(async () => {
   for (const heartbeat of heartbeats) heartbeat.stop()
   await browser?.close()
-  await live.close()
+  await live?.close()
   await stack?.stop()
 })
 
