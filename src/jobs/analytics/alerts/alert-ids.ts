@@ -42,10 +42,17 @@ export function toAlert(draft: AlertDraft, cooldownMicros: number, raisedAt: str
   }
 }
 
+/** Ids the gate remembers at most. */
+export const ALERT_GATE_CAPACITY = 10_000
+
 /**
  * Remembers the ids already published (for two windows of event time), so a rule that keeps firing
  * in the same window publishes once. Ids are remembered only after the batch that published them
  * committed: a batch that is retried publishes its alerts again (same ids, stored once).
+ *
+ * At most ALERT_GATE_CAPACITY ids: when full, those older than two windows go, and if a flood of
+ * alerts (whale trades) still fills it, the earliest remembered go until a quarter is free. An id
+ * forgotten early can only be published again, with the same id, which its readers store once.
  */
 export class AlertGate {
   readonly #cooldownMicros: number
@@ -55,16 +62,25 @@ export class AlertGate {
     this.#cooldownMicros = cooldownMicros
   }
 
+  get size(): number {
+    return this.#seen.size
+  }
+
   has(id: string): boolean {
     return this.#seen.has(id)
   }
 
   remember(id: string, eventTs: number): void {
     this.#seen.set(id, eventTs)
-    if (this.#seen.size > 10_000) this.#forgetBefore(eventTs - 2 * this.#cooldownMicros)
+    if (this.#seen.size > ALERT_GATE_CAPACITY) this.#forget(eventTs - 2 * this.#cooldownMicros)
   }
 
-  #forgetBefore(horizon: number): void {
+  #forget(horizon: number): void {
     for (const [id, ts] of this.#seen) if (ts < horizon) this.#seen.delete(id)
+    const keep = (ALERT_GATE_CAPACITY * 3) / 4
+    for (const id of this.#seen.keys()) {
+      if (this.#seen.size <= keep) break
+      this.#seen.delete(id)
+    }
   }
 }

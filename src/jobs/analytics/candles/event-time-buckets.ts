@@ -87,6 +87,13 @@ export class EventTimeBuckets<B extends Bucket> {
     return undefined
   }
 
+  /** Buckets held, all intervals together: what prune() bounds (history + lateness, per interval). */
+  get size(): number {
+    let size = 0
+    for (const series of this.#series.values()) size += series.length
+    return size
+  }
+
   /** Buckets of an interval, oldest first (live view: do not keep it across events). */
   series(interval: IntervalName): readonly B[] {
     return this.#series.get(interval) ?? []

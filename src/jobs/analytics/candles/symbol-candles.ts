@@ -75,6 +75,11 @@ export class SymbolCandles {
     this.#seen.prune(this.#candles.lateBefore)
   }
 
+  /** What this symbol holds: candles (every interval) and ranges of seen trade ids. */
+  footprint(): { candles: number; seenRanges: number } {
+    return { candles: this.#candles.size, seenRanges: this.#seen.size }
+  }
+
   toState(): TradeKeyState {
     return { watermark: this.#candles.savedWatermark, seen: this.#seen.toJSON() }
   }

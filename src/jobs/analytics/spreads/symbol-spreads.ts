@@ -110,6 +110,11 @@ export class SymbolSpreads {
     this.#buckets.prune()
   }
 
+  /** Buckets held, every interval together. */
+  get size(): number {
+    return this.#buckets.size
+  }
+
   toState(): TickerKeyState {
     return { watermark: this.#buckets.savedWatermark }
   }

@@ -43,6 +43,25 @@ export interface SymbolTradeState extends TradeKeyState {
 
 export const partitionKey = (p: PartitionRef): string => `${p.topic}\u0000${p.partition}`
 
+/**
+ * What the state holds, counted in entries: every part is bounded by the event-time horizon (the
+ * lateness, plus the history indicators and rules read) or by a fixed size, never by the number of
+ * records that went through (docs/jobs.md, "Memory").
+ */
+export interface StateFootprint {
+  partitions: number
+  /** Symbols with candles or spreads. */
+  symbols: number
+  /** Candles of every symbol and interval. */
+  candles: number
+  /** Ranges of trade ids already counted. */
+  seenRanges: number
+  /** Values the whale quantiles keep. */
+  whaleCandidates: number
+  /** Spread buckets of every symbol and interval. */
+  spreadBuckets: number
+}
+
 const micros = (iso: string): number => isoToMicros(iso) ?? 0
 
 export class AnalyticsState {
@@ -63,6 +82,28 @@ export class AnalyticsState {
 
   get(ref: PartitionRef): PartitionState | undefined {
     return this.#loaded.get(partitionKey(ref))
+  }
+
+  footprint(): StateFootprint {
+    const total: StateFootprint = {
+      partitions: this.#loaded.size,
+      symbols: 0,
+      candles: 0,
+      seenRanges: 0,
+      whaleCandidates: 0,
+      spreadBuckets: 0
+    }
+    for (const partition of this.#loaded.values()) {
+      total.symbols += partition.candles.size + partition.spreads.size
+      for (const candles of partition.candles.values()) {
+        const own = candles.footprint()
+        total.candles += own.candles
+        total.seenRanges += own.seenRanges
+      }
+      for (const whale of partition.whales.values()) total.whaleCandidates += whale.footprint
+      for (const spreads of partition.spreads.values()) total.spreadBuckets += spreads.size
+    }
+    return total
   }
 
   /** After a rebalance: state of partitions that moved away is dropped, new ones load on first use. */

@@ -72,6 +72,11 @@ export class RollingQuantile {
     this.#candidates = next.length > MAX_CANDIDATES ? next.slice(next.length - MAX_CANDIDATES) : next
   }
 
+  /** Values kept (at most MAX_CANDIDATES, whatever the window). */
+  get candidates(): number {
+    return this.#candidates.length
+  }
+
   toJSON(): RollingQuantileState {
     return { seen: this.#seen, candidates: this.#candidates.map(c => [c[0], c[1], c[2]]) }
   }

@@ -102,6 +102,11 @@ export class WhaleWatch {
     }
   }
 
+  /** Values the rolling quantile keeps (0 without one). */
+  get footprint(): number {
+    return this.#recent?.candidates ?? 0
+  }
+
   toState(): RollingQuantileState | undefined {
     return this.#recent?.toJSON()
   }
