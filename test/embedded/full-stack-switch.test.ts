@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { Redis } from 'ioredis'
 import type { PipelineStatusBody } from '../../src/api/pipeline/pipeline-status.ts'
+import type { Queryable } from '../../src/store/database.ts'
 import { createTestDatabase } from '../helpers/db.ts'
 import { getJson, testRedisUrl } from '../helpers/api.ts'
 import { uniqueName } from '../helpers/names.ts'
@@ -35,6 +36,11 @@ async function candlesServed(app: AllProcess): Promise<void> {
   }
 }
 
+async function rowsIn(db: Queryable, table: 'candles' | 'trades'): Promise<boolean> {
+  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from ${table}`)
+  return (rows[0]?.n ?? 0) > 0
+}
+
 test('with DATABASE_URL set, npm start stores in PostgreSQL and names the mix of pieces', async () => {
   const home = await mkdtemp(join(tmpdir(), 'cv-switch-'))
   const database = await createTestDatabase({ migrated: false })
@@ -48,8 +54,8 @@ test('with DATABASE_URL set, npm start stores in PostgreSQL and names the mix of
   })
   try {
     await candlesServed(app)
-    const { rows } = await database.db.query<{ n: number }>('select count(*) as n from candles')
-    assert.ok((rows[0]?.n ?? 0) > 0, 'the candles are in PostgreSQL')
+    // The API serves Kraken's own candles as soon as ingest stores them; the analytics job's follow.
+    await waitFor('the candles in PostgreSQL', () => rowsIn(database.db, 'candles'))
   } finally {
     assert.equal(await app.stop(), 0)
   }
@@ -82,8 +88,7 @@ test('with KAFKA_SERVERS, DATABASE_URL and REDIS_URL set, npm start runs on the 
   })
   try {
     await candlesServed(app)
-    const trades = await database.db.query<{ n: number }>('select count(*)::int as n from trades')
-    assert.ok((trades.rows[0]?.n ?? 0) > 0, 'the trades are in PostgreSQL')
+    await waitFor('the trades in PostgreSQL', () => rowsIn(database.db, 'trades'))
 
     const status = (await getJson<PipelineStatusBody>(app.url, '/api/pipeline')).body
     const ingest = status.kafka.groups.find(g => g.groupId === ingestGroup)
