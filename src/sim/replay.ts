@@ -24,6 +24,11 @@ export interface ReplayOptions {
   recording?: string
   /** Synthetic history before now, for REST gap fills and backfills (default 60 min). */
   historyMinutes?: number
+  /**
+   * Older synthetic history before that, as candles only, for REST OHLC (default 740 days: what
+   * Kraken keeps of daily candles; minutes for the last 8 days, hours for 32).
+   */
+  olderHistoryDays?: number
   seed?: number
   host?: string
   krakenPort?: number
@@ -65,6 +70,15 @@ function historyMinutes(options: ReplayOptions, run: ReplayRun | undefined): num
   return run?.awayMs === undefined ? wanted : Math.min(wanted, run.awayMs / 60_000)
 }
 
+function olderHistoryDays(options: ReplayOptions, run: ReplayRun | undefined): number {
+  const wanted = options.olderHistoryDays ?? 740
+  if (run?.awayMs === undefined) return wanted
+  // A later run's older history covers the rest of the time it was away, starting at the prices the
+  // earlier run stopped at.
+  const trades = historyMinutes(options, run) * 60_000
+  return Math.max(0, Math.min(wanted, (run.awayMs - trades) / 86_400_000))
+}
+
 export async function startReplaySources(options: ReplayOptions = {}): Promise<ReplaySources> {
   const speed = options.speed ?? 1
   const run = options.stateDir === undefined ? undefined : await beginReplayRun(options.stateDir)
@@ -77,6 +91,7 @@ export async function startReplaySources(options: ReplayOptions = {}): Promise<R
           symbols: options.symbols ?? ['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD', 'ADA/USD', 'DOGE/USD'],
           speed,
           historyMinutes: historyMinutes(options, run),
+          olderHistoryDays: olderHistoryDays(options, run),
           idOffset,
           startMids: run?.mids ?? {},
           ...(seed === undefined ? {} : { seed })

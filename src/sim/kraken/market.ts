@@ -4,7 +4,7 @@
  * the server what changed. Lexemes throughout, as on the wire.
  */
 import type { SimBook } from './sim-book.ts'
-import type { TradeHistory } from './trade-history.ts'
+import type { Candle, TradeHistory } from './trade-history.ts'
 
 export interface SimTrade {
   readonly id: number
@@ -53,6 +53,11 @@ export interface MarketSource {
   /** Book depth a recorded session was captured at (its raw updates assume it); synthetic: undefined. */
   readonly recordedBookDepth: number | undefined
   precision(symbol: string): Precision
+  /**
+   * Candles of `intervalS` seconds from `fromS` on for the time before the trade history starts
+   * (candle-history.ts), which REST OHLC serves beside the candles of the trades; none if absent.
+   */
+  olderCandles?(symbol: string, intervalS: number, fromS: number): readonly Candle[]
   ticker(symbol: string): SimTicker | undefined
   book(symbol: string): SimBook | undefined
   listen(listener: MarketListener): () => void

@@ -2,8 +2,10 @@
  * The fake Kraken REST API (`/0/public/*`) over the simulated market, with Kraken's envelope
  * (`{"error":[…],"result":{…}}`, errors with HTTP 200), its pair naming quirks (BTC/USD, XBTUSD and
  * XXBTZUSD all resolve; the result is keyed by the name asked for), `Trades` paging by a ns cursor
- * and `OHLC` keeping only the 720 most recent candles, the last one still forming.
+ * and `OHLC` keeping only the 720 most recent candles, the last one still forming: candles of the
+ * trades, and before them the market's older candles (candle-history.ts) where it has them.
  */
+import { combineCandles } from './candle-history.ts'
 import { lex, writeJson } from './lexeme-json.ts'
 import type { MarketSource } from './market.ts'
 
@@ -118,7 +120,17 @@ export function restReply(
   if (![1, 5, 15, 30, 60, 240, 1440, 10080, 21600].includes(interval))
     return fail('EGeneral:Invalid arguments:interval')
   const since = Number(sinceNs(query.get('since')) / 1_000_000_000n)
-  const all = market.history.candles(symbol, interval * 60, market.precision(symbol)).slice(-720)
+  const intervalS = interval * 60
+  // Only the 720 most recent candles exist for Kraken: nothing older is worth building.
+  const windowFrom = (Math.floor(Date.now() / 1000 / intervalS) - 720) * intervalS
+  const precision = market.precision(symbol)
+  const all = combineCandles(
+    [
+      market.olderCandles?.(symbol, intervalS, windowFrom) ?? [],
+      market.history.candles(symbol, intervalS, precision, windowFrom)
+    ],
+    precision
+  ).slice(-720)
   const rows = all
     .filter(c => c.begin > since)
     .map(c => [lex(String(c.begin)), c.open, c.high, c.low, c.close, c.vwap, c.volume, lex(String(c.count))])

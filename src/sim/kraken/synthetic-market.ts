@@ -4,9 +4,11 @@
  * drift), log-normal trade sizes, market orders that sweep several levels in one message, strictly
  * increasing trade ids, a churning order book around the mid, and a ticker updated on each trade.
  * Runs on its own timer (`start`) at `speed` times the normal activity, or step by step
- * (`emitTrades`, `tick`) for tests and benchmarks.
+ * (`emitTrades`, `tick`) for tests and benchmarks. History before now: `historyMinutes` of trades,
+ * and before those `olderHistoryDays` of candles only (candle-history.ts), for REST OHLC.
  */
 import { nowMicros } from '../../lib/time.ts'
+import { CandleHistory } from './candle-history.ts'
 import { formatFixed } from './fixed.ts'
 import {
   Listeners,
@@ -18,7 +20,7 @@ import {
 } from './market.ts'
 import { type PairProfile, gaussian, profileOf, seededRandom } from './profiles.ts'
 import { SimBook } from './sim-book.ts'
-import { TradeHistory } from './trade-history.ts'
+import { type Candle, TradeHistory } from './trade-history.ts'
 
 export interface SyntheticMarketOptions {
   symbols: readonly string[]
@@ -29,6 +31,11 @@ export interface SyntheticMarketOptions {
   tickMs?: number
   /** Pre-generated history (for REST OHLC/Trades and backfill demos): minutes before now. */
   historyMinutes?: number
+  /**
+   * Days of older history, as candles only, before the trades of `historyMinutes` (REST OHLC serves
+   * them: candle-history.ts). With `startMids`, that history starts at those prices.
+   */
+  olderHistoryDays?: number
   /** Added to every trade id (a later replay run continues past an earlier one's ids). */
   idOffset?: number
   /** Mid prices to start from instead of the profiles' (where a previous run stopped). */
@@ -61,6 +68,7 @@ export class SyntheticMarket implements MarketSource {
   readonly #tickMs: number
   readonly #random: () => number
   readonly #pairs = new Map<string, PairState>()
+  readonly #older = new Map<string, CandleHistory>()
   readonly #listeners = new Listeners()
   #timer: NodeJS.Timeout | undefined
   #lastTick = 0
@@ -90,6 +98,22 @@ export class SyntheticMarket implements MarketSource {
       }
       state.notional24 = (state.volume24 * (state.open24 + profile.price)) / 2
       this.#pairs.set(symbol, state)
+      const endS = Date.now() / 1000 - (options.historyMinutes ?? 0) * 60
+      if (options.olderHistoryDays !== undefined && options.olderHistoryDays > 0) {
+        const start = validMid(options.startMids?.[symbol])
+        this.#older.set(
+          symbol,
+          new CandleHistory({
+            profile,
+            endS,
+            endPrice: state.mid,
+            fromS: endS - options.olderHistoryDays * 86_400,
+            ...(start === undefined ? {} : { startPrice: start }),
+            // Its own generator: the trades of a seed stay the same with or without older history.
+            random: seededRandom((options.seed ?? 20_251_125) + 7_919 * (index + 1))
+          })
+        )
+      }
       if (options.historyMinutes !== undefined && options.historyMinutes > 0)
         this.#prefill(symbol, state, options.historyMinutes)
       this.#churnBook(state, true)
@@ -109,6 +133,10 @@ export class SyntheticMarket implements MarketSource {
   precision(symbol: string): Precision {
     const profile = this.#pairs.get(symbol)?.profile ?? profileOf(symbol)
     return { price: profile.pricePrecision, qty: profile.qtyPrecision }
+  }
+
+  olderCandles(symbol: string, intervalS: number, fromS: number): readonly Candle[] {
+    return this.#older.get(symbol)?.candles(intervalS, this.precision(symbol), fromS) ?? []
   }
 
   ticker(symbol: string): SimTicker | undefined {
