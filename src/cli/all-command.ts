@@ -90,6 +90,7 @@ export function createAllCommand(): Command {
             topics: sampledTopics,
             groups: [config.ingest.groupId, config.analytics.groupId],
             onSources: sources => narrative.onSources(sources),
+            onHistory: history => narrative.onHistory(history),
             log: context.log
           })
         }

@@ -83,6 +83,8 @@ export interface Config {
     readonly reconnectMaxMs: number
     readonly connectBudget: number
     readonly restMinIntervalMs: number
+    /** Candle intervals (minutes) of the start-up history fill, in loading order; empty: none. */
+    readonly historyIntervals: readonly number[]
   }
   readonly news: {
     readonly feeds: readonly FeedSpec[]
@@ -281,7 +283,8 @@ export function configFromEnv(env: Env): Config {
       staleAfterMs: v.KRAKEN_STALE_AFTER_MS,
       reconnectMaxMs: v.KRAKEN_RECONNECT_MAX_MS,
       connectBudget: v.KRAKEN_CONNECT_BUDGET,
-      restMinIntervalMs: v.KRAKEN_REST_MIN_INTERVAL_MS
+      restMinIntervalMs: v.KRAKEN_REST_MIN_INTERVAL_MS,
+      historyIntervals: v.KRAKEN_HISTORY_INTERVALS
     },
     news: {
       feeds: v.NEWS_FEEDS,

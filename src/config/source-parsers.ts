@@ -3,7 +3,7 @@
  * the news feed list. They live beside the generic parsers so that every message a user sees about
  * a bad value comes from one place.
  */
-import type { Parser } from './parsers.ts'
+import { type Parser, integerOneOf, uniqueList } from './parsers.ts'
 
 export interface FeedSpec {
   /** Short source name, used as the article's `source` and in metrics labels. */
@@ -58,6 +58,18 @@ export function feedSpec(): Parser<FeedSpec> {
       const intervalS = Number(seconds)
       if (intervalS < 10 || intervalS > 86_400) return fail('interval must be 10 to 86400 seconds')
       return { name, url, intervalS }
+    }
+  }
+}
+
+/** Candle intervals (minutes) of the start-up history fill, in loading order; `none` turns it off. */
+export function historyIntervals(): Parser<(1 | 5 | 15 | 60 | 1440)[]> {
+  const listed = uniqueList(integerOneOf(1, 5, 15, 60, 1440))
+  return {
+    expects: `none, or ${listed.expects}`,
+    parse(raw) {
+      const value = raw.trim().toLowerCase()
+      return value === '' || value === 'none' ? [] : listed.parse(raw)
     }
   }
 }

@@ -20,7 +20,7 @@ import {
   url
 } from './parsers.ts'
 import { signalVariables } from './signal-variables.ts'
-import { feedSpec, krakenSymbol } from './source-parsers.ts'
+import { feedSpec, historyIntervals, krakenSymbol } from './source-parsers.ts'
 
 export interface Variable<T> {
   readonly parser: Parser<T>
@@ -411,6 +411,11 @@ export const variables = {
     integer(0, 60_000),
     '1000',
     'Minimum spacing of REST requests (Kraken allows about one public call per second).'
+  ),
+  KRAKEN_HISTORY_INTERVALS: variable(
+    historyIntervals(),
+    '1,15,60,1440,5',
+    "Candle intervals (minutes) the producer loads from Kraken's REST OHLC at start-up, in this order (Kraken keeps the 720 most recent of each: 12 h of 1m, 30 days of 1h, 2 years of 1d); resumes from DATA_DIR/history after a gap; none turns it off."
   ),
 
   NEWS_FEEDS: variable(

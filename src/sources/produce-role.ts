@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import type { Config, FeedSpec } from '../config/config.ts'
 import type { Role, RoleContext, RunningRole } from '../runtime/role.ts'
 import { startReplaySources, type ReplaySources } from '../sim/replay.ts'
+import { historyCheckpointPath } from './kraken/history-checkpoint.ts'
+import { HISTORY_CHECK, HistoryFill } from './kraken/history-fill.ts'
 import { MarketProducer, type MarketTopics } from './kraken/market-producer.ts'
 import { NewsProducer } from './news/news-producer.ts'
 import { createProducerMetrics } from './producer-metrics.ts'
@@ -32,6 +34,15 @@ export interface ProduceRoleOptions {
   topics?: { market?: MarketTopics; article?: string }
   /** How long stop() lets the buffer drain into the bus (default 15 s). */
   drainTimeoutMs?: number
+  /** How long a replay waits for its history before playing live (default 30 s; it goes on after). */
+  replayHistoryWaitMs?: number
+}
+
+/** Resolves when `promise` settles or `ms` pass, whichever comes first. */
+async function atMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([promise, new Promise<void>(resolve => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
 }
 
 export function endpointsOf(replay: ReplaySources): SourceEndpoints {
@@ -86,7 +97,9 @@ export function produceRole(options: ProduceRoleOptions = {}): Role {
                     wsUrl: endpoints.krakenWsUrl,
                     restUrl: endpoints.krakenRestUrl,
                     symbols: endpoints.symbols ?? config.kraken.symbols
-                  })
+                  }),
+              // The replay's fake Kraken is in this process and has no rate limit: history in bulk.
+              ...(replay === undefined ? {} : { restMinIntervalMs: 0 })
             },
             publisher,
             metrics,
@@ -107,6 +120,19 @@ export function produceRole(options: ProduceRoleOptions = {}): Role {
             ...(options.topics?.article === undefined ? {} : { topic: options.topics.article })
           })
         : undefined
+      const history =
+        market === undefined || config.kraken.historyIntervals.length === 0
+          ? undefined
+          : new HistoryFill({
+              rest: market.rest,
+              publisher,
+              symbols: endpoints?.symbols ?? config.kraken.symbols,
+              intervals: config.kraken.historyIntervals,
+              checkpointPath: historyCheckpointPath(config.dataDir),
+              log,
+              ...(options.topics?.market === undefined ? {} : { topic: options.topics.market.ohlc })
+            })
+      if (history !== undefined) health.register(HISTORY_CHECK, () => history.check(), { critical: false })
       const unregister = registerProducerHealth(health, {
         publisher,
         capacity: config.sources.bufferMaxRecords,
@@ -114,15 +140,22 @@ export function produceRole(options: ProduceRoleOptions = {}): Role {
         ...(market === undefined ? {} : { market }),
         ...(news === undefined ? {} : { news })
       })
+      // Recent history first: a replay has it in a moment (its fake Kraken is local), so every view
+      // looks like a market before the live stream starts; live, it loads beside the stream.
+      const filling = history?.run()
+      if (replaying && filling !== undefined) await atMost(filling, options.replayHistoryWaitMs ?? 30_000)
       market?.start()
       news?.start()
       return {
         async stop() {
+          const filled = history?.stop()
           await Promise.all([market?.stop(), news?.stop()])
           await publisher.close(options.drainTimeoutMs ?? 15_000)
+          await filled
           await news?.close()
           await replay?.close()
           unregister()
+          health.unregister(HISTORY_CHECK)
         }
       }
     }

@@ -66,7 +66,12 @@ test('replay mode runs the same producers against in-process fake servers; every
       'feed dates moved to now'
     )
     const report = role.health.report()
-    assert.deepEqual(Object.keys(report.checks).sort(), ['kraken', 'news-feeds', 'producer-buffer'])
+    assert.deepEqual(Object.keys(report.checks).sort(), [
+      'kraken',
+      'market-history',
+      'news-feeds',
+      'producer-buffer'
+    ])
     const text = await role.metrics.metrics()
     assert.match(text, /cryptoviz_producer_published_records_total\{topic="t-r-trade-/)
     assert.match(text, /cryptoviz_producer_ws_connected 1/)

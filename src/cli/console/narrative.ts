@@ -8,6 +8,8 @@ import { relative } from 'node:path'
 import { describeError } from '../../errors/errors.ts'
 import { REPLAY_HINT, type SourceState, type SourcesStatus } from '../../ops/source-status.ts'
 import type { RuntimeEvent } from '../../runtime/runtime-events.ts'
+import type { HistoryProgress } from '../../sources/kraken/history-fill.ts'
+import { historyDoneLine, historyStartLine } from './history-progress.ts'
 import type { Terminal } from './terminal.ts'
 
 export interface NarrativeOptions {
@@ -24,6 +26,7 @@ export class Narrative {
   readonly #o: NarrativeOptions
   #kraken: SourceState | undefined
   #news: SourceState | undefined
+  #history: 'started' | 'told' | undefined
 
   constructor(terminal: Terminal, options: NarrativeOptions) {
     this.#t = terminal
@@ -101,6 +104,24 @@ export class Narrative {
     if (news !== null && news.state !== this.#news) {
       this.#news = news.state
       this.#newsLine(news.state, news.detail)
+    }
+  }
+
+  /** Call with every sample of the history fill: a line when it starts loading and one when done. */
+  onHistory(history: HistoryProgress): void {
+    const t = this.#t
+    if (this.#history === 'told') return
+    if (history.state === 'loading' && this.#history === undefined) {
+      this.#history = 'started'
+      t.line('wait', historyStartLine(history))
+    } else if (history.state === 'done') {
+      this.#history = 'told'
+      t.line('ok', historyDoneLine(history))
+      if (history.series.failed > 0)
+        t.line(
+          'warn',
+          `market history: ${history.series.failed} series not loaded (${history.lastError ?? 'unknown error'}); the next start tries again`
+        )
     }
   }
 

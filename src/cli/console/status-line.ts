@@ -25,6 +25,8 @@ export interface StatusSnapshot {
   /** Records the consumer groups have not committed yet; null before the first commit. */
   lag: number | null
   uptimeMs: number
+  /** The start-up history fill while it loads ("history 12/30"). */
+  history?: string | undefined
 }
 
 interface Piece {
@@ -100,9 +102,10 @@ function segments(s: StatusSnapshot): Piece[][] {
     ...(s.kraken && s.news ? [{ text: '  ' }] : []),
     ...source('news', s.news)
   ]
+  const history: Piece[] = s.history === undefined ? [] : [{ text: s.history, colour: '36' }]
   const lag: Piece[] = [{ text: `lag ${s.lag === null ? '–' : formatCount(s.lag)}` }]
   const up: Piece[] = [{ text: `up ${formatUptime(s.uptimeMs)}`, colour: '2' }]
-  return [mode, rates, sources, lag, up].filter(segment => segment.length > 0)
+  return [mode, rates, sources, history, lag, up].filter(segment => segment.length > 0)
 }
 
 export function renderStatusLine(snapshot: StatusSnapshot, options: RenderOptions): string {

@@ -8,6 +8,7 @@ import { describeError } from '../../errors/errors.ts'
 import type { Logger } from '../../log/logger.ts'
 import type { Health } from '../../ops/health.ts'
 import type { SourcesStatus } from '../../ops/source-status.ts'
+import type { HistoryProgress } from '../../sources/kraken/history-fill.ts'
 import { renderStatusLine } from './status-line.ts'
 import { type SampledTopic, StatusSampler } from './status-sampler.ts'
 import type { Terminal } from './terminal.ts'
@@ -19,6 +20,8 @@ export interface StatusLoopOptions {
   topics: readonly SampledTopic[]
   groups: readonly string[]
   onSources: (sources: SourcesStatus) => void
+  /** Told the start-up history fill's progress with every sample (when one runs). */
+  onHistory?: (history: HistoryProgress) => void
   log: Logger
   /** Sampling period (default 1 s). */
   sampleEveryMs?: number
@@ -46,8 +49,10 @@ export function startStatusLoop(options: StatusLoopOptions): StatusLoop {
     if (busy || stopped) return
     busy = true
     try {
-      const { snapshot, sources } = await sampler.sample()
+      const { snapshot, sources, history } = await sampler.sample()
       if (stopped) return
+      // History first: a replay has loaded it before its live stream connects, and says so in that order.
+      if (history !== undefined) options.onHistory?.(history)
       options.onSources(sources)
       if (t.inPlace) {
         t.status(renderStatusLine(snapshot, { width: t.width, paint: (code, text) => t.paint(code, text) }))

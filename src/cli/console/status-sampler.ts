@@ -7,6 +7,8 @@
 import type { BusInspector } from '../../bus/bus.ts'
 import type { Health } from '../../ops/health.ts'
 import { type SourcesStatus, readSources } from '../../ops/source-status.ts'
+import type { HistoryProgress } from '../../sources/kraken/history-fill.ts'
+import { historySegment, readHistory } from './history-progress.ts'
 import type { StatusSnapshot } from './status-line.ts'
 
 export interface SampledTopic {
@@ -51,8 +53,12 @@ export class StatusSampler {
     return readSources(this.#o.health.report().checks)
   }
 
-  /** The status line's numbers, and the connections they show (one reading, so both agree). */
-  async sample(): Promise<{ snapshot: StatusSnapshot; sources: SourcesStatus }> {
+  /** The status line's numbers, the connections and the history fill they show (one reading). */
+  async sample(): Promise<{
+    snapshot: StatusSnapshot
+    sources: SourcesStatus
+    history: HistoryProgress | undefined
+  }> {
     const at = this.#now()
     const names = this.#o.topics.map(t => t.topic)
     const totals = new Map<string, number>()
@@ -72,7 +78,9 @@ export class StatusSampler {
       const seconds = from === undefined ? 0 : (at - from.at) / 1000
       return seconds > 0 ? Math.max(0, total - (from?.totals.get(topic) ?? total)) / seconds : 0
     }
-    const sources = this.sources()
+    const checks = this.#o.health.report().checks
+    const sources = readSources(checks)
+    const history = readHistory(checks)
     const snapshot: StatusSnapshot = {
       mode: sources.mode,
       topics: this.#o.topics
@@ -88,8 +96,9 @@ export class StatusSampler {
       kraken: sources.kraken,
       news: sources.news,
       lag,
-      uptimeMs: at - this.#startedAt
+      uptimeMs: at - this.#startedAt,
+      history: historySegment(history)
     }
-    return { snapshot, sources }
+    return { snapshot, sources, history }
   }
 }

@@ -161,6 +161,11 @@ export class MarketProducer {
     return this.#client.status()
   }
 
+  /** The REST client (spaced, backing off): whoever else calls Kraken's REST shares its rate limit. */
+  get rest(): KrakenRest {
+    return this.#rest
+  }
+
   lastTradeId(symbol: string): number | undefined {
     return this.#trades.lastTradeId(symbol)
   }
