@@ -1,10 +1,13 @@
 /**
  * GET /api/candles: candles of one symbol and interval over a time range, with indicator series on
  * request. Cached per (symbol, interval); a new candle or indicator value for them invalidates it.
+ * Each candle says where it comes from: the trades the pipeline saw, or, for buckets without those,
+ * the exchange's own OHLC (store/queries/market-candles.ts); a bucket is never counted twice.
  */
 import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import { listCandles, listIndicators } from '../../store/queries/candles.ts'
+import { listIndicators } from '../../store/queries/candles.ts'
+import { listMarketCandles } from '../../store/queries/market-candles.ts'
 import { checkRange } from '../range.ts'
 import { IntervalParam, Query, SymbolParam, pagedRange } from '../schemas/params.ts'
 import { Candle, IndicatorPoint, NextCursor, errorResponses } from '../schemas/resources.ts'
@@ -18,10 +21,24 @@ const IndicatorsParam = Type.String({
     'up to 16 indicator names, comma-separated, e.g. sma_20,ema_20,rsi_14,bb_upper_20_2,macd_12_26_9,macd_signal_12_26_9,macd_hist_12_26_9'
 })
 
+const { buyVolume, sellVolume, ...candleFields } = Candle.properties
+
+/** A candle and its origin; the exchange's candles have no taker split, so no buy/sell volumes. */
+const MarketCandle = Type.Object({
+  ...candleFields,
+  buyVolume: Type.Optional(buyVolume),
+  sellVolume: Type.Optional(sellVolume),
+  source: Type.String({
+    enum: ['trades', 'exchange'],
+    description:
+      "trades: built by the pipeline from the trades it saw; exchange: Kraken's own OHLC, for a bucket without those (history from before the pipeline ran)"
+  })
+})
+
 const CandlesResponse = Type.Object({
   symbol: Type.String(),
   interval: Type.String(),
-  candles: Type.Array(Type.Ref(Candle), { description: 'oldest first' }),
+  candles: Type.Array(MarketCandle, { description: 'oldest first' }),
   indicators: Type.Optional(
     Type.Record(Type.String(), Type.Array(Type.Ref(IndicatorPoint)), {
       description: 'per requested name, its values over the buckets of the returned candles'
@@ -60,7 +77,7 @@ export function candlesRoutes(app: FastifyInstance, context: RouteContext): void
       const names = indicators === undefined ? [] : [...new Set(indicators.split(','))]
       const key = [from ?? '', to ?? '', limit, cursor ?? '', names.join(',')].join('|')
       const body = await context.reads.read('candles', candlesGroup(symbol, interval), key, async () => {
-        const page = await listCandles(context.db, { symbol, interval, from, to, after, limit })
+        const page = await listMarketCandles(context.db, { symbol, interval, from, to, after, limit })
         const first = page.items[0]
         const last = page.items[page.items.length - 1]
         const series =
