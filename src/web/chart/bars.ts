@@ -13,6 +13,8 @@ export interface Bar {
   /** Taker buy and sell volume (pressure), when the candle carries them. */
   buyVolume?: number
   sellVolume?: number
+  /** The exchange's own candle (Kraken's OHLC), not one built from trades the pipeline saw. */
+  exchange?: true
 }
 
 export function toBar(candle: Candle): Bar {
@@ -26,7 +28,8 @@ export function toBar(candle: Candle): Bar {
     quoteVolume: Number(candle.quoteVolume),
     ...(candle.buyVolume === undefined || candle.sellVolume === undefined
       ? {}
-      : { buyVolume: Number(candle.buyVolume), sellVolume: Number(candle.sellVolume) })
+      : { buyVolume: Number(candle.buyVolume), sellVolume: Number(candle.sellVolume) }),
+    ...(candle.source === 'exchange' ? { exchange: true as const } : {})
   }
 }
 

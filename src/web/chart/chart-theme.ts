@@ -14,6 +14,11 @@ export interface ChartColors {
   down: string
   upVolume: string
   downVolume: string
+  /** The exchange's own candles and their volume: quieter versions of the four above. */
+  upExchange: string
+  downExchange: string
+  upVolumeExchange: string
+  downVolumeExchange: string
   accent: string
   sma: [string, string]
   ema: [string, string]
@@ -35,6 +40,10 @@ export function readChartColors(element: Element = document.documentElement): Ch
     down: v('--down'),
     upVolume: v('--up-volume'),
     downVolume: v('--down-volume'),
+    upExchange: v('--up-exchange'),
+    downExchange: v('--down-exchange'),
+    upVolumeExchange: v('--up-volume-exchange'),
+    downVolumeExchange: v('--down-volume-exchange'),
     accent: v('--accent'),
     sma: [v('--line-1'), v('--line-2')],
     ema: [v('--line-3'), v('--line-4')],

@@ -5,7 +5,8 @@
  * `update()`, never `setData()`. The library holds a window of the model (chart-window.ts) so a tick
  * costs the same with 100,000 bars loaded as with 500, and hidden overlays hold no data at all.
  * Overlays: SMA, EMA, Bollinger (the analytics job's values), session VWAP (computed here from the
- * candles' quote volume), RSI in its own pane.
+ * candles' quote volume), RSI in its own pane. The exchange's own candles (history from before the
+ * pipeline saw trades) are drawn in quieter colours, so the two stretches are told apart.
  */
 import {
   CandlestickSeries,
@@ -188,7 +189,10 @@ export class PriceChart {
     ;[...this.#lines.values()].forEach((series, i) => series.applyOptions({ color: colors[i] ?? c.accent }))
     this.#vwap.applyOptions({ color: c.vwap })
     this.#rsi?.applyOptions({ color: c.rsi })
-    if (this.bars.length > 0) this.#volume.setData(this.#heldBars().map(bar => this.#volumePoint(bar)))
+    if (this.bars.length > 0) {
+      this.#candles.setData(this.#heldBars().map(bar => this.#candlePoint(bar)))
+      this.#volume.setData(this.#heldBars().map(bar => this.#volumePoint(bar)))
+    }
   }
 
   dispose(): void {
@@ -206,8 +210,29 @@ export class PriceChart {
   }
 
   #volumePoint(bar: Bar) {
-    const color = bar.close >= bar.open ? this.#colors.upVolume : this.#colors.downVolume
+    const c = this.#colors
+    const up = bar.close >= bar.open
+    const color = bar.exchange
+      ? up
+        ? c.upVolumeExchange
+        : c.downVolumeExchange
+      : up
+        ? c.upVolume
+        : c.downVolume
     return { time: asTime(bar.time), value: bar.volume, color }
+  }
+
+  /** A candle as the library takes it; the exchange's own in its quieter colours. */
+  #candlePoint(bar: Bar) {
+    const point = { time: asTime(bar.time), open: bar.open, high: bar.high, low: bar.low, close: bar.close }
+    if (!bar.exchange) return point
+    const color = bar.close >= bar.open ? this.#colors.upExchange : this.#colors.downExchange
+    return { ...point, color, wickColor: color, borderColor: color }
+  }
+
+  /** Whether any bar of the model is the exchange's own (the legend then says what they are). */
+  hasExchangeBars(): boolean {
+    return this.bars.items.some(bar => bar.exchange === true)
   }
 
   #heldBars(): readonly Bar[] {
@@ -230,7 +255,7 @@ export class PriceChart {
       last: held[held.length - 1]?.time ?? -Infinity,
       count: held.length
     }
-    this.#candles.setData(held.map(bar => ({ ...bar, time: asTime(bar.time) })))
+    this.#candles.setData(held.map(bar => this.#candlePoint(bar)))
     this.#volume.setData(held.map(bar => this.#volumePoint(bar)))
     this.#drawOverlays()
   }
@@ -259,7 +284,7 @@ export class PriceChart {
       if (bar.time < this.#held.first) continue
       const historical = bar.time < this.#held.last
       if (historical && this.#held.count > 0 && !this.#holds(bar.time)) return this.#drawAll()
-      this.#candles.update({ ...bar, time: asTime(bar.time) }, historical)
+      this.#candles.update(this.#candlePoint(bar), historical)
       this.#volume.update(this.#volumePoint(bar), historical)
       if (this.#visible.has('vwap')) {
         const value = sessionVwapAt(this.bars.items, this.bars.indexOf(bar.time))

@@ -2,7 +2,9 @@
  * The two panes under the price chart: MACD (line, signal, histogram) and buy/sell pressure (the
  * imbalance of each candle as a histogram, buys up and sells down). Each is a small chart of its
  * own whose visible time range follows the price chart's, so the three read as one; both are fed
- * by the symbol view from the candles and indicator values it already reads and streams.
+ * by the symbol view from the candles and indicator values it already reads and streams. A bar
+ * with no value here (the exchange's own candles carry no taker split, and no indicators are
+ * computed over them) is kept as an empty slot, so the panes' time scales line up with the chart's.
  */
 import {
   HistogramSeries,
@@ -45,6 +47,8 @@ export class SignalCharts {
   readonly #hist: ISeriesApi<'Histogram'>
   readonly #imbalance: ISeriesApi<'Histogram'>
   readonly #values = new Map<string, Map<number, number>>()
+  /** The times of the bars without indicator values, as empty slots of the MACD pane. */
+  #emptySlots: number[] = []
   #colors: ChartColors
 
   constructor(macdHost: HTMLElement, pressureHost: HTMLElement) {
@@ -72,8 +76,10 @@ export class SignalCharts {
       for (const p of indicators[name] ?? []) points.set(p.time, p.value)
       this.#values.set(name, points)
     }
+    const valued = new Set((indicators[Overlays.macd[0]] ?? []).map(p => p.time))
+    this.#emptySlots = bars.filter(bar => !valued.has(bar.time)).map(bar => bar.time)
     this.#drawMacd()
-    this.#imbalance.setData(bars.flatMap(bar => this.#pressurePoint(bar) ?? []))
+    this.#imbalance.setData(bars.map(bar => this.#pressurePoint(bar) ?? { time: asTime(bar.time) }))
   }
 
   updateBar(bar: Bar): void {
@@ -132,18 +138,29 @@ export class SignalCharts {
 
   #drawMacd(): void {
     const [lineName, signalName, histName] = Overlays.macd
-    const sorted = (name: string): Point[] =>
-      [...(this.#values.get(name) ?? new Map<number, number>())]
-        .map(([time, value]) => ({ time, value }))
-        .sort((a, b) => a.time - b.time)
-    this.#line.setData(sorted(lineName).map(p => ({ time: asTime(p.time), value: p.value })))
-    this.#signal.setData(sorted(signalName).map(p => ({ time: asTime(p.time), value: p.value })))
+    const values = (name: string): Map<number, number> => this.#values.get(name) ?? new Map<number, number>()
+    // Points and empty slots in time order (an empty slot never shares a time with a value).
+    const sorted = (name: string): (Point | { time: number })[] => {
+      const own = values(name)
+      return [
+        ...[...own].map(([time, value]) => ({ time, value })),
+        ...this.#emptySlots.filter(time => !own.has(time)).map(time => ({ time }))
+      ].sort((a, b) => a.time - b.time)
+    }
+    const plain = (p: Point | { time: number }) =>
+      'value' in p ? { time: asTime(p.time), value: p.value } : { time: asTime(p.time) }
+    this.#line.setData(sorted(lineName).map(plain))
+    this.#signal.setData(sorted(signalName).map(plain))
     this.#hist.setData(
-      sorted(histName).map(p => ({
-        time: asTime(p.time),
-        value: p.value,
-        color: p.value >= 0 ? this.#colors.upVolume : this.#colors.downVolume
-      }))
+      sorted(histName).map(p =>
+        'value' in p
+          ? {
+              time: asTime(p.time),
+              value: p.value,
+              color: p.value >= 0 ? this.#colors.upVolume : this.#colors.downVolume
+            }
+          : { time: asTime(p.time) }
+      )
     )
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The chart's legend (top left, as in trading terminals): symbol and interval, then open, high, low,
  * close, change and volume of the bar under the pointer (the last bar otherwise), and the overlay
- * values there. Plus the news card shown when the pointer is over a bar with articles.
+ * values there; a line saying what the lighter candles are while the chart holds any of the
+ * exchange's own. Plus the news card shown when the pointer is over a bar with articles.
  */
 import type { Bar } from '../chart/bars.ts'
 import type { Article } from '../data/types.ts'
@@ -21,6 +22,11 @@ export class ChartLegend {
   readonly #title = h('span', { class: 'legend-title' })
   readonly #ohlc = h('span', { class: 'legend-ohlc' })
   readonly #values = h('div', { class: 'legend-values' })
+  readonly #exchangeNote = h(
+    'div',
+    { class: 'legend-exchange', 'data-testid': 'exchange-candles-note', hidden: true },
+    "Lighter candles: Kraken's own OHLC, from before the pipeline saw the trades"
+  )
   #labels = ''
 
   constructor() {
@@ -28,8 +34,14 @@ export class ChartLegend {
       'div',
       { class: 'chart-legend', 'aria-live': 'off' },
       h('div', {}, this.#title, this.#ohlc),
-      this.#values
+      this.#values,
+      this.#exchangeNote
     )
+  }
+
+  /** Shows the line about the exchange's own candles while the chart holds some. */
+  setExchangeCandles(present: boolean): void {
+    this.#exchangeNote.hidden = !present
   }
 
   setTitle(title: string): void {
@@ -51,7 +63,8 @@ export class ChartLegend {
     setText(
       this.#ohlc,
       `O ${formatPrice(bar.open)}  H ${formatPrice(bar.high)}  L ${formatPrice(bar.low)}  C ${formatPrice(bar.close)}` +
-        `${change === undefined ? '' : `  ${formatPercent(change)}`}  Vol ${formatCompact(bar.volume)}`
+        `${change === undefined ? '' : `  ${formatPercent(change)}`}  Vol ${formatCompact(bar.volume)}` +
+        `${bar.exchange ? '  · Kraken OHLC' : ''}`
     )
     // Live ticks change the numbers, rarely the overlays: rewrite the numbers in place when the
     // labels are the same, rather than rebuilding the elements every frame.

@@ -4,7 +4,10 @@
  * written by the server in the same words as `npm start` prints), and a badge while the pipeline
  * plays bundled data (`sources.mode: replay`), so replayed prices never pass for the market.
  * Polls the pipeline status; hidden while the API itself is away (the outage banner says that).
+ * The same poll tells the views when the exchange's history finished loading after this page
+ * opened (history-events.ts).
  */
+import { announceHistoryLoaded, historyFinishedAt } from '../data/history-events.ts'
 import { getJson } from '../data/rest.ts'
 import { h, setText } from '../lib/dom.ts'
 import '../styles/source-banner.css'
@@ -36,6 +39,8 @@ export class SourceBanner {
   )
   #dismissed: string | undefined
   #started = false
+  /** History loaded before the page opened is in what the views read first. */
+  #historySeenAt = Date.now()
 
   constructor() {
     const close = h(
@@ -62,7 +67,13 @@ export class SourceBanner {
   async refresh(): Promise<void> {
     let sources: SourcesStatus | undefined
     try {
-      sources = (await getJson<{ sources?: SourcesStatus }>('/api/pipeline')).sources
+      const body = await getJson<{ sources?: SourcesStatus }>('/api/pipeline')
+      sources = body.sources
+      const finished = historyFinishedAt(body)
+      if (finished !== undefined && finished > this.#historySeenAt) {
+        this.#historySeenAt = finished
+        announceHistoryLoaded()
+      }
     } catch {
       sources = undefined
     }

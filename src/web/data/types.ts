@@ -38,6 +38,11 @@ export interface Candle {
   trades: number
   buyVolume?: Decimal
   sellVolume?: Decimal
+  /**
+   * trades: built by the pipeline from the trades it saw; exchange: Kraken's own OHLC for a bucket
+   * the pipeline has no trades of (history from before it ran). Absent from older servers: trades.
+   */
+  source?: 'trades' | 'exchange'
 }
 
 /** One bucket of buy/sell pressure (GET /api/pressure). */

@@ -10,6 +10,7 @@ import { ArticleList } from '../components/article-list.ts'
 import { InlineError, retrying } from '../components/retrying.ts'
 import { SymbolTile } from '../components/symbol-tile.ts'
 import { type Feed, snapshotTo } from '../data/feed.ts'
+import { onHistoryLoaded } from '../data/history-events.ts'
 import { RecentScores } from '../data/recent-scores.ts'
 import { getJson } from '../data/rest.ts'
 import type { Alert, Article, Candle, CandlesPage, LiveEvent, SymbolEntry, Ticker } from '../data/types.ts'
@@ -81,6 +82,12 @@ export class OverviewView extends View {
     })
     this.listen(feed, 'alerts', event => this.#alerts.add(event.data as Alert))
     this.listen(feed, 'tickers', event => this.#onTicker(event))
+    // The sparklines' 15-minute candles may have been read before the exchange's history arrived.
+    if (feed.mode === 'live')
+      signal.addEventListener(
+        'abort',
+        onHistoryLoaded(() => this.reload())
+      )
     const to = snapshotTo(feed)
     const news = retrying(
       'news',

@@ -20,6 +20,7 @@ import { InlineError, retrying } from '../components/retrying.ts'
 import { TradesTape } from '../components/trades-tape.ts'
 import { type Feed, snapshotTo } from '../data/feed.ts'
 import { RecentScores } from '../data/recent-scores.ts'
+import { onHistoryLoaded } from '../data/history-events.ts'
 import { getJson } from '../data/rest.ts'
 import type { Article, Candle, CandlesPage, IndicatorUpdate, Ticker, Trade } from '../data/types.ts'
 import { h } from '../lib/dom.ts'
@@ -191,6 +192,11 @@ export class SymbolView extends View {
     this.#host.dataset.interval = interval
     this.#legend.setTitle(`${symbol} · ${interval}`)
     this.#listenAll(feed)
+    if (feed.mode === 'live')
+      signal.addEventListener(
+        'abort',
+        onHistoryLoaded(() => this.reload())
+      )
     const history = Math.max(
       1,
       Number(this.context.route().params.get('history') ?? DEFAULT_HISTORY) || DEFAULT_HISTORY
@@ -218,6 +224,7 @@ export class SymbolView extends View {
     if (page === undefined || chart === undefined || markers === undefined) return
     chart.setHistory(page.candles.map(toBar), indicatorsOf(page))
     this.#signals?.setHistory(chart.bars.items, indicatorsOf(page))
+    this.#legend.setExchangeCandles(chart.hasExchangeBars())
     this.#afterBarsChanged()
     this.#markFirstDraw(page.candles.length)
     if (feed.mode === 'live') {
@@ -310,6 +317,7 @@ export class SymbolView extends View {
       if (interval !== this.#interval || symbol !== this.#symbol) return
       chart.prependHistory(page.candles.map(toBar), indicatorsOf(page))
       this.#signals?.setHistory(chart.bars.items, this.#macdSeries(chart))
+      this.#legend.setExchangeCandles(chart.hasExchangeBars())
       this.#afterBarsChanged()
       const oldest = page.candles[0]
       if (oldest !== undefined) {
