@@ -5,7 +5,7 @@
  * result (and the new offsets) in one transaction, or throws the state away if that fails.
  */
 import type { ConsumedRecord } from '../../bus/bus.ts'
-import { isPositive, parseDecimal } from '../../lib/decimal.ts'
+import { type Decimal, isPositive, parseDecimal, toNumber } from '../../lib/decimal.ts'
 import { isoToMicros, microsToIso } from '../../lib/event-time.ts'
 import type { ArticleV1 } from '../../schemas/article.v1.ts'
 import type { CandleRow } from '../../store/writers/candles.ts'
@@ -15,15 +15,14 @@ import type { ArticleSentimentRow } from '../../store/writers/sentiment.ts'
 import type { SpreadRow } from '../../store/writers/spreads.ts'
 import { decodeRecord } from '../decode.ts'
 import { type AlertDraft, priceMove, spreadWidening, volumeSpike } from './alerts/rules.ts'
-import { candleToRow } from './candles/candle.ts'
+import { type Candle, candleToRow } from './candles/candle.ts'
 import { INTERVALS } from './candles/intervals.ts'
 import type { SymbolCandles } from './candles/symbol-candles.ts'
 import { indicatorsAt } from './indicators/indicator-set.ts'
 import { SENTIMENT_MODEL, scoreArticle } from './sentiment/score.ts'
 import type { AnalyticsSettings } from './settings.ts'
 import { spreadToRow } from './spreads/symbol-spreads.ts'
-import { type AnalyticsState, type PartitionState, partitionKey } from './state/partition-state.ts'
-import { toNumber } from '../../lib/decimal.ts'
+import type { AnalyticsState, PartitionState } from './state/partition-state.ts'
 
 export type Outcome = 'applied' | 'late' | 'duplicate' | 'replayed' | 'invalid'
 
@@ -42,10 +41,32 @@ export interface BatchWork {
   outcomes: Map<string, Map<Outcome, number>>
 }
 
-function count(work: BatchWork, topic: string, outcome: Outcome): void {
-  const byOutcome = work.outcomes.get(topic) ?? new Map<Outcome, number>()
-  byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1)
-  work.outcomes.set(topic, byOutcome)
+/** A partition this batch reached: where it stands and what became of its records. */
+interface Touched {
+  partition: PartitionState
+  next: number
+  expected: number
+  outcomes: Record<Outcome, number>
+}
+
+const noOutcomes = (): Record<Outcome, number> => ({
+  applied: 0,
+  late: 0,
+  duplicate: 0,
+  replayed: 0,
+  invalid: 0
+})
+
+/** Closes as numbers for the indicators, once per close (a Decimal is immutable; rows share them). */
+const closeNumbers = new WeakMap<Decimal, number>()
+
+function closeOf(candle: Candle): number {
+  let value = closeNumbers.get(candle.close)
+  if (value === undefined) {
+    value = toNumber(candle.close)
+    closeNumbers.set(candle.close, value)
+  }
+  return value
 }
 
 function applyRecord(
@@ -126,14 +147,17 @@ function collectCandles(work: BatchWork, candles: SymbolCandles, settings: Analy
     const earliest = changes.get(interval.name)
     if (earliest === undefined) continue
     const series = candles.series(interval.name)
-    const closes = series.map(c => toNumber(c.close))
-    for (let i = 0; i < series.length; i++) {
-      const candle = series[i]
-      if (candle === undefined || candle.bucket < earliest) continue
+    let first = series.length
+    while (first > 0 && (series[first - 1] as Candle).bucket >= earliest) first--
+    // The closes the windows of the changed candles reach back to, and no further.
+    const from = Math.max(0, first - settings.indicatorWindow + 1)
+    const closes = series.slice(from).map(closeOf)
+    for (let i = first; i < series.length; i++) {
+      const candle = series[i] as Candle
       // Later candles are rewritten too: their indicator windows include the changed one.
       work.candles.push(candleToRow(candle))
       const bucket = microsToIso(candle.bucket)
-      const window = closes.slice(Math.max(0, i - settings.indicatorWindow + 1), i + 1)
+      const window = closes.slice(Math.max(0, i - settings.indicatorWindow + 1) - from, i + 1 - from)
       for (const [name, value] of indicatorsAt(window, settings.indicators)) {
         work.indicators.push({ symbol: candles.symbol, interval: interval.name, bucket, name, value })
       }
@@ -158,26 +182,37 @@ export function processBatch(
     offsets: [],
     outcomes: new Map()
   }
-  const touched = new Map<string, { partition: PartitionState; next: number; expected: number }>()
+  const touched = new Map<PartitionState, Touched>()
+  // Records come in runs of one partition: look the partition up when the run changes.
+  let entry: Touched | undefined
   for (const record of batch) {
-    const partition = state.get(record)
-    if (partition === undefined) continue
-    const key = partitionKey(partition)
-    const entry = touched.get(key) ?? {
-      partition,
-      next: partition.nextOffset,
-      expected: partition.nextOffset
+    if (entry?.partition.partition !== record.partition || entry.partition.topic !== record.topic) {
+      const partition = state.get(record)
+      entry = partition === undefined ? undefined : touched.get(partition)
+      if (partition === undefined) continue
+      if (entry === undefined) {
+        entry = {
+          partition,
+          next: partition.nextOffset,
+          expected: partition.nextOffset,
+          outcomes: noOutcomes()
+        }
+        touched.set(partition, entry)
+      }
     }
-    touched.set(key, entry)
     const offset = Number(record.offset)
     if (offset < entry.next) {
-      count(work, record.topic, 'replayed')
+      entry.outcomes.replayed++
       continue
     }
-    count(work, record.topic, applyRecord(work, state, partition, record, settings))
+    entry.outcomes[applyRecord(work, state, entry.partition, record, settings)]++
     entry.next = offset + 1
   }
-  for (const { partition, next, expected } of touched.values()) {
+  for (const { partition, next, expected, outcomes } of touched.values()) {
+    const byOutcome = work.outcomes.get(partition.topic) ?? new Map<Outcome, number>()
+    for (const [outcome, n] of Object.entries(outcomes) as [Outcome, number][])
+      if (n > 0) byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + n)
+    work.outcomes.set(partition.topic, byOutcome)
     work.offsets.push({ topic: partition.topic, partition: partition.partition, nextOffset: next, expected })
     for (const candles of partition.candles.values()) {
       collectCandles(work, candles, settings)

@@ -6,8 +6,9 @@ import { type Candle, candleFromRow, candleToRow } from '../../../src/jobs/analy
 import { INTERVALS } from '../../../src/jobs/analytics/candles/intervals.ts'
 import { SymbolCandles } from '../../../src/jobs/analytics/candles/symbol-candles.ts'
 import type { TradeV1 } from '../../../src/schemas/trade.v1.ts'
+import { tradeBuckets } from '../../helpers/naive-buckets.ts'
 import { naiveCandles } from '../../helpers/naive-candles.ts'
-import { jitter, syntheticTrades } from '../../helpers/synthetic-trades.ts'
+import { jitter, seededRandom, syntheticTrades } from '../../helpers/synthetic-trades.ts'
 
 const settings = { latenessMicros: 60_000_000, history: 50 }
 // 23:00 UTC: the trades cross midnight, so there are two daily candles.
@@ -173,4 +174,78 @@ test('pruning keeps the lateness horizon plus the configured history', () => {
     candles.series('1m').map(c => (c.bucket - start) / MICROS_PER_MINUTE),
     [6, 7, 8, 9]
   )
+})
+
+test('a tie in high or low between lexemes of different scales keeps the first trade to reach it, at every interval, however the trades were batched', () => {
+  let checked = 0
+  for (const seed of [21, 31, 41, 51]) {
+    const random = seededRandom(seed)
+    // Three values, each written at several scales: the highest and lowest are rare, so a bucket's
+    // high (low) is tied between a few trades of its minutes, and the lexeme shows which one won.
+    const written = (value: string): string => `${value}${'0'.repeat(Math.floor(random() * 3))}`
+    const trades = syntheticTrades({
+      symbol: 'BTC/USD',
+      count: 12_000,
+      startMicros: start,
+      seed: seed + 1,
+      maxGapMicros: 500_000
+    }).map(t => {
+      const r = random()
+      return { ...t, price: written(r < 0.005 ? '100.5' : r < 0.01 ? '99.5' : '100.0') }
+    })
+    // Up to 60 places at ≤ 0.5 s per trade: minutes interleave, all within the lateness.
+    const delivered = jitter(trades, 60, seed + 2)
+    const candles = new SymbolCandles('BTC/USD', { ...settings, history: 100_000 })
+    for (const t of delivered) {
+      candles.apply(toCandleTrade(t))
+      // Between batches of varying size, as the job reads the longer intervals.
+      if (random() < 0.003) {
+        candles.drainChanges()
+        candles.prune()
+      }
+    }
+    for (const group of tradeBuckets(delivered)) {
+      const candle = candles
+        .series(group.interval as Candle['interval'])
+        .find(c => c.bucket === Date.parse(group.bucket) * 1000)
+      assert.ok(candle, `${group.interval} ${group.bucket}`)
+      const values = group.trades.map(t => Number(t.price))
+      const high = group.trades.find(t => Number(t.price) === Math.max(...values))?.price
+      const low = group.trades.find(t => Number(t.price) === Math.min(...values))?.price
+      const byId = [...group.trades].sort((a, b) => a.tradeId - b.tradeId)
+      const row = candleToRow(candle)
+      assert.deepEqual(
+        [row.high, row.low, row.open, row.close],
+        [high, low, byId[0]?.price, byId.at(-1)?.price],
+        `seed ${seed}: ${group.interval} ${group.bucket}`
+      )
+      checked++
+    }
+  }
+  assert.ok(checked > 200, `${checked} buckets`)
+})
+
+test('when a later minute reaches the high or low first, the longer candles keep its lexeme, as trade-by-trade updates would', () => {
+  const candles = new SymbolCandles('BTC/USD', settings)
+  const at = (id: number, seconds: number, price: string) => ({
+    tradeId: id,
+    ts: start + seconds * 1_000_000,
+    price: parseDecimal(price),
+    qty: parseDecimal('1.0'),
+    side: 'buy' as const
+  })
+  // Minute 0 opens, minute 1 reaches 101 and 99 first, minute 0 ties them later (within the lateness).
+  candles.apply(at(1, 10, '100.0'))
+  candles.apply(at(5, 70, '101.00'))
+  candles.apply(at(6, 71, '99.00'))
+  candles.apply(at(2, 20, '101.0'))
+  candles.apply(at(3, 21, '99.0'))
+  for (const interval of ['5m', '15m', '1h', '1d'] as const) {
+    const [row] = candles.series(interval).map(candleToRow)
+    assert.deepEqual(
+      [row?.high, row?.low, row?.open, row?.close],
+      ['101.00', '99.00', '100.0', '99.00'],
+      interval
+    )
+  }
 })

@@ -60,7 +60,8 @@ export function openCandle(
   symbol: string,
   interval: IntervalName,
   bucket: number,
-  trade: CandleTrade
+  trade: CandleTrade,
+  notional: Decimal = multiply(trade.price, trade.qty)
 ): Candle {
   return {
     symbol,
@@ -71,21 +72,39 @@ export function openCandle(
     low: trade.price,
     close: trade.price,
     volume: trade.qty,
-    quoteVolume: multiply(trade.price, trade.qty),
+    quoteVolume: notional,
     buyVolume: trade.side === 'buy' ? trade.qty : ZERO,
     sellVolume: trade.side === 'sell' ? trade.qty : ZERO,
     buyTrades: trade.side === 'buy' ? 1 : 0,
-    buyQuoteVolume: trade.side === 'buy' ? multiply(trade.price, trade.qty) : ZERO,
+    buyQuoteVolume: trade.side === 'buy' ? notional : ZERO,
     trades: 1,
     firstTradeId: trade.tradeId,
     lastTradeId: trade.tradeId
   }
 }
 
-/** Adds a trade to the candle of its bucket (the caller checked the bucket and deduplicated). */
-export function applyTrade(candle: Candle, trade: CandleTrade): void {
-  if (compare(trade.price, candle.high) > 0) candle.high = trade.price
-  if (compare(trade.price, candle.low) < 0) candle.low = trade.price
+/** applyTrade's answer: which extremes the trade set (a tie in value leaves the earlier one). */
+export const NEW_HIGH = 1
+export const NEW_LOW = 2
+
+/**
+ * Adds a trade to the candle of its bucket (the caller checked the bucket and deduplicated);
+ * `notional` is price × qty, when the caller has it already. Returns NEW_HIGH | NEW_LOW as set.
+ */
+export function applyTrade(
+  candle: Candle,
+  trade: CandleTrade,
+  notional: Decimal = multiply(trade.price, trade.qty)
+): number {
+  let extremes = 0
+  if (compare(trade.price, candle.high) > 0) {
+    candle.high = trade.price
+    extremes |= NEW_HIGH
+  }
+  if (compare(trade.price, candle.low) < 0) {
+    candle.low = trade.price
+    extremes |= NEW_LOW
+  }
   if (trade.tradeId < candle.firstTradeId) {
     candle.firstTradeId = trade.tradeId
     candle.open = trade.price
@@ -94,7 +113,6 @@ export function applyTrade(candle: Candle, trade: CandleTrade): void {
     candle.lastTradeId = trade.tradeId
     candle.close = trade.price
   }
-  const notional = multiply(trade.price, trade.qty)
   candle.volume = add(candle.volume, trade.qty)
   candle.quoteVolume = add(candle.quoteVolume, notional)
   if (trade.side === 'buy') {
@@ -103,6 +121,45 @@ export function applyTrade(candle: Candle, trade: CandleTrade): void {
     if (candle.buyQuoteVolume !== null) candle.buyQuoteVolume = add(candle.buyQuoteVolume, notional)
   } else candle.sellVolume = add(candle.sellVolume, trade.qty)
   candle.trades++
+  return extremes
+}
+
+/**
+ * Adds the trades summed in `part` (a candle of some of the trades of `candle`'s bucket, none of
+ * them counted in `candle` yet) to `candle`: the same candle as adding them one by one, since every
+ * field is an extreme, a sum or a count. `takeTies` says which side wins a tie in high and low value
+ * (the one whose trade came first, as applyTrade keeps the earlier one; the lexemes may differ in
+ * scale). Returns NEW_HIGH | NEW_LOW as taken from `part`.
+ */
+export function mergeCandle(candle: Candle, part: Candle, takeTies: { high: boolean; low: boolean }): number {
+  let extremes = 0
+  const high = compare(part.high, candle.high)
+  if (high > 0 || (high === 0 && takeTies.high)) {
+    candle.high = part.high
+    extremes |= NEW_HIGH
+  }
+  const low = compare(part.low, candle.low)
+  if (low < 0 || (low === 0 && takeTies.low)) {
+    candle.low = part.low
+    extremes |= NEW_LOW
+  }
+  if (part.firstTradeId < candle.firstTradeId) {
+    candle.firstTradeId = part.firstTradeId
+    candle.open = part.open
+  }
+  if (part.lastTradeId > candle.lastTradeId) {
+    candle.lastTradeId = part.lastTradeId
+    candle.close = part.close
+  }
+  candle.volume = add(candle.volume, part.volume)
+  candle.quoteVolume = add(candle.quoteVolume, part.quoteVolume)
+  candle.buyVolume = add(candle.buyVolume, part.buyVolume)
+  candle.sellVolume = add(candle.sellVolume, part.sellVolume)
+  if (candle.buyTrades !== null && part.buyTrades !== null) candle.buyTrades += part.buyTrades
+  if (candle.buyQuoteVolume !== null && part.buyQuoteVolume !== null)
+    candle.buyQuoteVolume = add(candle.buyQuoteVolume, part.buyQuoteVolume)
+  candle.trades += part.trades
+  return extremes
 }
 
 /** Decimals of the stored imbalance (a ratio in [−1, 1]; exact volumes are stored beside it). */

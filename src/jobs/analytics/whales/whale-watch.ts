@@ -36,8 +36,8 @@ export function fixedThreshold(symbol: string, settings: WhaleSettings): number 
   return USD_LIKE.has(symbol.split('/')[1] ?? '') ? settings.minNotionalUsd : undefined
 }
 
-const compact = (value: number): string =>
-  new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 }).format(value)
+const compactFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 })
+const compact = (value: number): string => compactFormat.format(value)
 const round = (value: number): number => Number(value.toFixed(2))
 
 export class WhaleWatch {
