@@ -44,7 +44,8 @@ export function historySegment(p: HistoryProgress | undefined): string | undefin
   return `history ${p.series.done + p.series.failed}/${p.series.total}`
 }
 
-export function historyDoneLine(p: HistoryProgress): string {
+/** The line saying what was loaded; undefined when nothing was and series failed (a warning says so). */
+export function historyDoneLine(p: HistoryProgress): string | undefined {
   const spans = p.intervals
     .filter(minutes => (p.perInterval[String(minutes)] ?? 0) > 0)
     .map(minutes => {
@@ -56,6 +57,9 @@ export function historyDoneLine(p: HistoryProgress): string {
       ? Math.max(0, Math.round((Date.parse(p.finishedAt) - Date.parse(p.startedAt)) / 1000))
       : undefined
   const took = seconds === undefined ? '' : ` in ${seconds} s`
-  if (p.candles === 0) return `market history up to date (${p.series.skipped} series had nothing new)${took}`
+  if (p.candles === 0)
+    return p.series.failed > 0
+      ? undefined
+      : `market history up to date (${p.series.skipped} series had nothing new)${took}`
   return `market history from Kraken's OHLC: ${grouped(p.candles)} candles (${spans.join(' · ')})${took}`
 }

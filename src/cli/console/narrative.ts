@@ -116,11 +116,12 @@ export class Narrative {
       t.line('wait', historyStartLine(history))
     } else if (history.state === 'done') {
       this.#history = 'told'
-      t.line('ok', historyDoneLine(history))
+      const done = historyDoneLine(history)
+      if (done !== undefined) t.line('ok', done)
       if (history.series.failed > 0)
         t.line(
           'warn',
-          `market history: ${history.series.failed} series not loaded (${history.lastError ?? 'unknown error'}); the next start tries again`
+          `market history: ${history.series.failed} of ${history.series.total} series not loaded (${history.lastError ?? 'unknown error'}); the next start tries again`
         )
     }
   }

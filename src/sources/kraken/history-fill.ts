@@ -9,12 +9,14 @@
  *
  * Resumable and bounded: after each series the bus acknowledged, the checkpoint keeps Kraken's
  * `last`; the next start asks only for what came after it, and skips a series with nothing new yet.
- * A series that fails is reported and left for the next start; the others carry on.
+ * A series that fails is reported and left for the next start; the others carry on, unless Kraken
+ * could not be reached at all (the REST client gave up retrying): then the fill stops there rather
+ * than retry every other series through the same outage.
  */
 import type { Logger } from 'pino'
 import type { BusRecord } from '../../bus/bus.ts'
 import { TopicNames } from '../../bus/topics.ts'
-import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
+import { CryptoVizError, ErrorCodes, describeError, isCryptoVizError } from '../../errors/errors.ts'
 import { nowIsoMicros } from '../../lib/time.ts'
 import type { CheckResult } from '../../ops/health.ts'
 import { ohlcCodec } from '../../schemas/index.ts'
@@ -171,9 +173,11 @@ export class HistoryFill {
       { symbols: o.symbols, intervals: o.intervals, resumed: Object.keys(checkpoint.series).length },
       "loading recent history from Kraken's OHLC"
     )
+    let left = p.series.total
     for (const interval of o.intervals) {
       for (const symbol of o.symbols) {
         if (this.#stop.signal.aborted) return this.#finish('stopped')
+        left--
         p.current = `${symbol} ${intervalLabel(interval)}`
         try {
           const published = await this.#series(symbol, interval, checkpoint)
@@ -187,10 +191,19 @@ export class HistoryFill {
           if (this.#stop.signal.aborted) return this.#finish('stopped')
           p.series.failed++
           p.lastError = `${p.current}: ${describeError(error)}`
+          // Retries spent on an outage or a rate limit: the next series would only meet the same.
+          const unreachable = isCryptoVizError(error) && error.retryable
           this.#log.warn(
-            { symbol, interval, err: describeError(error) },
-            'history series not loaded; the next start tries again'
+            { symbol, interval, err: describeError(error), stopping: unreachable },
+            unreachable
+              ? 'Kraken REST not reachable: the history fill stops here; the next start tries again'
+              : 'history series not loaded; the next start tries again'
           )
+          if (unreachable) {
+            p.series.failed += left
+            this.#finish('done')
+            return
+          }
         }
       }
     }

@@ -18,6 +18,7 @@ import { HistoryFill } from '../../../src/sources/kraken/history-fill.ts'
 import { KrakenRest } from '../../../src/sources/kraken/rest-client.ts'
 import { createProducerMetrics } from '../../../src/sources/producer-metrics.ts'
 import { BufferedPublisher } from '../../../src/sources/publish/buffered-publisher.ts'
+import { closedPort } from '../../helpers/closed-port.ts'
 import { consumeCount } from '../../helpers/consume.ts'
 import { createTopics, testKafka } from '../../helpers/kafka.ts'
 import { tempDataDir } from '../../helpers/news-harness.ts'
@@ -149,4 +150,28 @@ test("Kraken's rate limit is waited out, and a series Kraken refuses is reported
     check.detail ?? '',
     /not loaded \(retried at the next start\): NOPE\/USD 1h: .*Unknown asset pair/
   )
+})
+
+test('with Kraken out of reach, the fill stops after the first series instead of retrying every other one', async () => {
+  const port = await closedPort()
+  const history = new HistoryFill({
+    rest: new KrakenRest({
+      baseUrl: `http://127.0.0.1:${port}`,
+      minIntervalMs: 0,
+      maxAttempts: 2,
+      retryInitialMs: 10,
+      log: silentLogger()
+    }),
+    publisher,
+    symbols: ['BTC/USD', 'ETH/USD'],
+    intervals: [1, 60],
+    checkpointPath: historyCheckpointPath(tempDataDir()),
+    log: silentLogger()
+  })
+  await history.run()
+  const progress = history.progress()
+  assert.equal(progress.state, 'done')
+  assert.deepEqual(progress.series, { total: 4, done: 0, skipped: 0, failed: 4 })
+  assert.match(progress.lastError ?? '', /^BTC\/USD 1m: .*ECONNREFUSED/)
+  assert.equal(history.check().status, 'degraded')
 })
