@@ -7,7 +7,7 @@
  * from now on), 'report', 'snapshot' (a heap snapshot file). Run with --expose-gc for heap-after-GC.
  */
 import { readFileSync } from 'node:fs'
-import { writeHeapSnapshot } from 'node:v8'
+import { getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from 'node:v8'
 import { createAnalyticsRole } from '../src/jobs/analytics/analytics-role.ts'
 import { hostRole } from '../test/helpers/role-host.ts'
 
@@ -49,6 +49,10 @@ process.on('message', (message: { type: string; path?: string }) => {
     sample()
     const cpu = process.cpuUsage(cpuMark)
     const before = process.memoryUsage()
+    const spaces = Object.fromEntries(
+      getHeapSpaceStatistics().map(s => [s.space_name, Math.round(s.space_size / 2 ** 20)])
+    )
+    const heapLimit = getHeapStatistics().heap_size_limit
     const gc = (globalThis as { gc?: () => void }).gc
     gc?.()
     const after = process.memoryUsage()
@@ -62,6 +66,8 @@ process.on('message', (message: { type: string; path?: string }) => {
       heapUsed: before.heapUsed,
       heapTotal: before.heapTotal,
       external: before.external,
+      spaces,
+      heapLimit,
       heapAfterGc: gc === undefined ? null : after.heapUsed,
       rssAfterGc: gc === undefined ? null : after.rss
     })

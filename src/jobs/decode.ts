@@ -27,7 +27,13 @@ interface DecodedValues {
   book: BookV1
 }
 
-type DecodedAs<K extends RecordKind> = { kind: K; value: DecodedValues[K]; record: ConsumedRecord }
+type DecodedAs<K extends RecordKind> = {
+  kind: K
+  value: DecodedValues[K]
+  record: ConsumedRecord
+  /** A trade's exchange time in µs, as its check read it (so a reader need not parse it again). */
+  eventMicros?: number
+}
 
 /** One `DecodedAs` per kind in K: for every kind, the union a switch on `kind` narrows. */
 type DecodedOneOf<K extends RecordKind> = { [P in K]: DecodedAs<P> }[K]
@@ -56,8 +62,9 @@ function reject(reason: string): never {
   throw new CryptoVizError(ErrorCodes.RECORD_REJECTED, reason, { deadLetter: true })
 }
 
-function times(...values: [name: string, value: string | null][]): void {
+function times(...values: [name: string, value: string | null][]): undefined {
   for (const [name, value] of values) if (value !== null) micros(name, value)
+  return undefined
 }
 
 /** The time's microseconds; a time that cannot exist (February 30th) rejects the record. */
@@ -80,46 +87,53 @@ function positive(name: string, value: string): void {
   if (value.startsWith('-') || !/[1-9]/.test(value)) reject(`${name} must be positive, got ${value}`)
 }
 
-function checkTrade(t: TradeV1, record: ConsumedRecord): void {
+/** Returns the exchange time in µs. */
+function checkTrade(t: TradeV1, record: ConsumedRecord): number {
   keyIs(record, t.symbol, 'symbol')
   positive('price', t.price)
   positive('qty', t.qty)
   // Each time read once: this runs for every trade.
-  const ahead = micros('exchangeTs', t.exchangeTs) - micros('receivedAt', t.receivedAt)
-  if (ahead > MAX_CLOCK_SKEW_MICROS)
+  const exchange = micros('exchangeTs', t.exchangeTs)
+  if (exchange - micros('receivedAt', t.receivedAt) > MAX_CLOCK_SKEW_MICROS)
     reject(`exchangeTs ${t.exchangeTs} is more than 1 h after receivedAt ${t.receivedAt}`)
+  return exchange
 }
 
-/** Every kind is keyed by one of its own fields and carries times that must exist; trades need more. */
-const checks: { [K in RecordKind]: (value: DecodedValues[K], record: ConsumedRecord) => void } = {
+/**
+ * Every kind is keyed by one of its own fields and carries times that must exist; trades need more
+ * (and their check returns the exchange time it read).
+ */
+const checks: {
+  [K in RecordKind]: (value: DecodedValues[K], record: ConsumedRecord) => number | undefined
+} = {
   trade: checkTrade,
   ticker: (value, record) => {
     keyIs(record, value.symbol, 'symbol')
-    times(['exchangeTs', value.exchangeTs], ['receivedAt', value.receivedAt])
+    return times(['exchangeTs', value.exchangeTs], ['receivedAt', value.receivedAt])
   },
   article: (value, record) => {
     keyIs(record, value.id, 'id')
-    times(['publishedAt', value.publishedAt], ['fetchedAt', value.fetchedAt])
+    return times(['publishedAt', value.publishedAt], ['fetchedAt', value.fetchedAt])
   },
   alert: (value, record) => {
     keyIs(record, value.symbol, 'symbol')
-    times(['eventTs', value.eventTs], ['raisedAt', value.raisedAt])
+    return times(['eventTs', value.eventTs], ['raisedAt', value.raisedAt])
   },
   ohlc: (value, record) => {
     keyIs(record, value.symbol, 'symbol')
-    times(['intervalBegin', value.intervalBegin], ['receivedAt', value.receivedAt])
+    return times(['intervalBegin', value.intervalBegin], ['receivedAt', value.receivedAt])
   },
   book: (value, record) => {
     keyIs(record, value.symbol, 'symbol')
-    times(['exchangeTs', value.exchangeTs], ['receivedAt', value.receivedAt])
+    return times(['exchangeTs', value.exchangeTs], ['receivedAt', value.receivedAt])
   }
 }
 
 // Typed per kind so that codecs[kind] and checks[kind] agree; called with a run-time kind it gives `Decoded`.
 function decodeAs<K extends RecordKind>(kind: K, record: ConsumedRecord): DecodedOneOf<K> {
   const value = codecs[kind].decode(record.value)
-  checks[kind](value, record)
-  return { kind, value, record }
+  const eventMicros = checks[kind](value, record)
+  return eventMicros === undefined ? { kind, value, record } : { kind, value, record, eventMicros }
 }
 
 export function decodeRecord(kind: RecordKind, record: ConsumedRecord): Decoded | Rejected {

@@ -39,10 +39,18 @@ export interface AnalyticsRoleOptions {
 export const ANALYTICS_JOB = 'analytics'
 
 function partitionsOf(batch: readonly ConsumedRecord[]): TopicPartition[] {
-  const seen = new Map<string, TopicPartition>()
-  for (const r of batch)
-    seen.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition })
-  return [...seen.values()]
+  const out: TopicPartition[] = []
+  let last: TopicPartition | undefined
+  // Records come in runs of one partition, and a batch holds a few partitions.
+  for (const { topic, partition } of batch) {
+    if (last?.partition === partition && last.topic === topic) continue
+    last = out.find(p => p.partition === partition && p.topic === topic)
+    if (last === undefined) {
+      last = { topic, partition }
+      out.push(last)
+    }
+  }
+  return out
 }
 
 class AnalyticsJob {

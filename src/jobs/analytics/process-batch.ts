@@ -82,7 +82,7 @@ function applyRecord(
     const candles = state.candlesFor(partition, t.symbol)
     const trade = {
       tradeId: t.tradeId,
-      ts: isoToMicros(t.exchangeTs) ?? 0,
+      ts: decoded.eventMicros ?? isoToMicros(t.exchangeTs) ?? 0,
       price: parseDecimal(t.price),
       qty: parseDecimal(t.qty),
       side: t.side
