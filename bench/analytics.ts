@@ -94,6 +94,9 @@ interface Report {
   heapUsed: number
   heapTotal: number
   external: number
+  /** V8's heap spaces (MiB) and its heap limit (bytes). */
+  spaces: Record<string, number>
+  heapLimit: number
   heapAfterGc: number | null
   rssAfterGc: number | null
 }
@@ -223,7 +226,9 @@ try {
     line(
       `memory #${i + 1}: peak RSS ${mib(r.peakRss)} (kernel VmHWM ${mib(r.kernelPeakRss)}), peak heap ${mib(r.peakHeap)}; ` +
         `at the end RSS ${mib(r.rss)}, heap ${mib(r.heapUsed)} of ${mib(r.heapTotal)}, external ${mib(r.external)}` +
-        (r.heapAfterGc === null ? '' : `, heap after GC ${mib(r.heapAfterGc)}`)
+        (r.heapAfterGc === null ? '' : `, heap after GC ${mib(r.heapAfterGc)}`) +
+        `; V8 new space ${r.spaces.new_space ?? '?'} MiB, old space ${r.spaces.old_space ?? '?'} MiB ` +
+        `(heap limit ${mib(r.heapLimit)})`
     )
   )
   const { rows } = await database.db.query<{ interval: string; trades: string; candles: string }>(
