@@ -34,6 +34,9 @@ pg_bin() {
   return 1
 }
 
+# The release of the installed server binary in $1 (its bin folder): "15.20".
+pg_server_version() { "$1/postgres" --version | awk '{print $3}'; }
+
 # PostgreSQL refuses to run as root; when we are root, its files belong to the `postgres` user.
 # From `/`: the caller's folder may be one that user cannot enter.
 as_pg() {
@@ -255,7 +258,7 @@ pg_restart_reason() {
     return 0
   version="${answer%%|*}" && version="${version%% *}"
   preload="${answer#*|}"
-  installed="$("$bin/postgres" --version | awk '{print $3}')"
+  installed="$(pg_server_version "$bin")"
   if [[ "$version" != "$installed" ]]; then
     echo "its binary is $version while $installed is installed (the package was upgraded)"
   elif tsdb_installed_version "$bin" >/dev/null && [[ "$preload" != *timescaledb* ]]; then

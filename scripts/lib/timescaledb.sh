@@ -54,10 +54,17 @@ install_timescaledb() {
   [[ -d "$TSDB_PATCHES/$version" ]] && mapfile -t patches < <(find "$TSDB_PATCHES/$version" -name '*.patch' | sort)
   sum="$(cat "$src" ${patches[@]+"${patches[@]}"} | sha256sum | cut -d' ' -f1)"
 
-  if [[ -f "$dir/source.sha256" && "$(cat "$dir/source.sha256")" == "$sum" && -d "$stage" ]]; then
-    say "TimescaleDB $version for PostgreSQL $major cached in $dir (no build)"
+  # The cache holds a build for this source and patches, made against this PostgreSQL release.
+  # A machine whose PostgreSQL is older than the build's gets the build dependencies first, which
+  # bring it to the packaged release (as for a build), and then usually finds the cache valid.
+  tsdb_cache_valid() {
+    [[ -d "$stage" && "$(cat "$dir/source.sha256" 2>/dev/null)" == "$sum" &&
+      "$(cat "$dir/postgresql.version" 2>/dev/null)" == "$(pg_server_version "$bin")" ]]
+  }
+  tsdb_cache_valid || tsdb_build_dependencies "$major" "$bin"
+  if tsdb_cache_valid; then
+    say "TimescaleDB $version for PostgreSQL $(pg_server_version "$bin") cached in $dir (no build)"
   else
-    tsdb_build_dependencies "$major" "$bin"
     local started_at=$SECONDS
     say "building TimescaleDB $version for PostgreSQL $major from $src (a few minutes, once)…"
     rm -rf "$dir" && mkdir -p "$dir"
@@ -85,6 +92,7 @@ $(tail -n 20 "$log")"
     }
     rm -rf "$tree"
     # Written last: a build cut short leaves no checksum, so the next run builds again.
+    pg_server_version "$bin" >"$dir/postgresql.version"
     echo "$sum" >"$dir/source.sha256"
     say "built TimescaleDB $version in $((SECONDS - started_at)) s; cached in $dir"
   fi
