@@ -13,6 +13,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === false) continue
     if (typeof value === 'function') element.addEventListener(name.slice(2), value)
+    // Through the CSSOM, not a style attribute: the Content-Security-Policy forbids inline style
+    // attributes (docs/security.md), not styles set from script.
+    else if (name === 'style') element.style.cssText = String(value)
     else element.setAttribute(name, value === true ? '' : String(value))
   }
   append(element, children)
