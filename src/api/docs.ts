@@ -36,7 +36,9 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
   })
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',
-    uiConfig: { docExpansion: 'list', deepLinking: true }
+    // BaseLayout: no top bar, whose field loads any document from any URL and whose logo is inline
+    // SVG with a <style> the Content-Security-Policy refuses (docs/security.md).
+    uiConfig: { docExpansion: 'list', deepLinking: true, layout: 'BaseLayout' }
   })
   app.get('/api/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () =>
     app.swagger()

@@ -16,12 +16,19 @@ export interface ErrorBody {
 export class ApiError extends CryptoVizError {
   readonly status: number
   readonly body: ErrorBody
+  /** Headers the answer must carry (a 405's Allow). */
+  readonly headers: Readonly<Record<string, string>>
 
-  constructor(status: number, body: ErrorBody, options: { cause?: unknown; retryable?: boolean } = {}) {
+  constructor(
+    status: number,
+    body: ErrorBody,
+    options: { cause?: unknown; retryable?: boolean; headers?: Record<string, string> } = {}
+  ) {
     super(body.code, body.message, options)
     this.name = 'ApiError'
     this.status = status
     this.body = body
+    this.headers = options.headers ?? {}
   }
 }
 
@@ -60,6 +67,48 @@ export function notFound(method: string, path: string): ApiError {
     error: 'not_found',
     code: ErrorCodes.API_NOT_FOUND,
     message: `no route ${method} ${path}; the API's routes are listed at /api/openapi.json`
+  })
+}
+
+export function methodNotAllowed(method: string, path: string, allowed: readonly string[]): ApiError {
+  return new ApiError(
+    405,
+    {
+      error: 'method_not_allowed',
+      code: ErrorCodes.API_METHOD_NOT_ALLOWED,
+      message: `${path} does not take ${method}: use ${allowed.join(' or ')}`
+    },
+    { headers: { allow: allowed.join(', ') } }
+  )
+}
+
+export function originRefused(origin: string): ApiError {
+  return new ApiError(403, {
+    error: 'forbidden',
+    code: ErrorCodes.API_ORIGIN_REFUSED,
+    message:
+      `the live WebSocket does not take connections from pages of ${origin}: open the dashboard ` +
+      "from this server's own address, or add the origin to CORS_ORIGINS"
+  })
+}
+
+const unreadable: Readonly<Record<number, string>> = {
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  431: 'headers_too_large'
+}
+
+/**
+ * A request refused before any route saw it (a URL that does not decode, a body too large or of a
+ * type nothing takes, headers over the limit): the framework's status, in this API's body.
+ */
+export function unreadableRequest(status: number, message: string): ApiError {
+  return new ApiError(status, {
+    error: unreadable[status] ?? 'bad_request',
+    code: ErrorCodes.API_BAD_REQUEST,
+    message
   })
 }
 

@@ -1,7 +1,9 @@
 /**
- * The API server: REST under /api, live push at /api/stream, health and metrics, and the OpenAPI
- * document with its docs page. `createApiServer` wires it from its dependencies (tests start it on a
- * random port with real PostgreSQL and Redis); api-role.ts runs it as the `api` role.
+ * The API server: REST under /api, live push at /api/stream, health (and metrics with
+ * API_EXPOSE_OPS), and the OpenAPI document with its docs page, behind the front door of
+ * docs/security.md: security headers, compression, CORS, rate limits, 405/404 for what no route
+ * takes. `createApiServer` wires it from its dependencies (tests start it on a random port with real
+ * PostgreSQL and Redis); api-role.ts runs it as the `api` role.
  */
 import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
@@ -21,10 +23,14 @@ import { Cursors } from './cursor.ts'
 import { DatabaseProbe } from './database-probe.ts'
 import { registerDocs } from './docs.ts'
 import { rateLimited } from './errors.ts'
-import { serveDashboard } from './http/dashboard.ts'
+import { installCompression } from './http/compression.ts'
+import { dashboardInlineSources, serveDashboard } from './http/dashboard.ts'
 import { installErrorHandlers } from './http/error-handler.ts'
+import { clientErrorHandler, frameworkErrors } from './http/framework-errors.ts'
 import { installRequestMetrics } from './http/observability.ts'
 import { installParameterGuard } from './http/parameter-guard.ts'
+import { type PolicyMode, installSecurityHeaders, noInlineSources } from './http/security-headers.ts'
+import { RouteIndex, installUnroutedHandler } from './http/unrouted.ts'
 import { invalidatedGroups } from './invalidation.ts'
 import { LiveHub } from './live/live-hub.ts'
 import { apiMetrics } from './metrics.ts'
@@ -62,6 +68,8 @@ export interface ApiServerDeps {
   staticRoot?: string
   /** Readiness probe period (default 1 s). */
   probeIntervalMs?: number
+  /** The Content-Security-Policy enforced (default) or only reported (http/security-headers.ts). */
+  contentSecurityPolicy?: PolicyMode
 }
 
 export interface ApiServer {
@@ -163,6 +171,8 @@ async function assembleHttp(
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: settings.trustProxy,
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false }
     }
@@ -171,10 +181,19 @@ async function assembleHttp(
   app.addHook('onRoute', route => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url })
   })
+  const routeIndex = new RouteIndex(app)
+  const dashboardRoot =
+    deps.staticRoot !== undefined && existsSync(deps.staticRoot) ? deps.staticRoot : undefined
   for (const schema of sharedSchemas) app.addSchema(schema)
   installErrorHandlers(app, error => probe.reportFailure(error))
   installParameterGuard(app)
   installRequestMetrics(app, metrics)
+  await installSecurityHeaders(
+    app,
+    dashboardRoot === undefined ? noInlineSources : dashboardInlineSources(dashboardRoot),
+    deps.contentSecurityPolicy
+  )
+  await installCompression(app)
   if (settings.corsOrigins.length > 0)
     await app.register(cors, {
       origin: settings.corsOrigins.includes('*') ? '*' : [...settings.corsOrigins],
@@ -187,6 +206,7 @@ async function assembleHttp(
       errorResponseBuilder: (_request, context) =>
         rateLimited(settings.rateLimitPerMinute, Math.ceil(context.ttl / 1000))
     })
+  installUnroutedHandler(app, routeIndex, settings.rateLimitPerMinute > 0 ? app.rateLimit() : undefined)
   await registerDocs(app)
   await app.register(websocket, {
     options: { maxPayload: 16 * 1024 },
@@ -209,7 +229,7 @@ async function assembleHttp(
   ])
     register(app, context)
   // HOOK: the dashboard's static files (src/web build output), when present.
-  if (deps.staticRoot !== undefined && existsSync(deps.staticRoot)) await serveDashboard(app, deps.staticRoot)
+  if (dashboardRoot !== undefined) await serveDashboard(app, dashboardRoot)
   await app.ready()
 
   return { app, routes }

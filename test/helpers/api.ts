@@ -47,6 +47,12 @@ export interface TestApiOptions {
   probeIntervalMs?: number
   /** The dashboard's build, served at `/` (browser tests). */
   staticRoot?: string
+  /**
+   * Default `report-only`: the browser tests' driver evaluates its waitForFunction expressions inside
+   * the page, which an enforced Content-Security-Policy (no 'unsafe-eval') refuses. The tests of the
+   * policy itself ask for `enforce`, as the api role runs it.
+   */
+  contentSecurityPolicy?: 'enforce' | 'report-only'
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -79,7 +85,8 @@ export async function startTestApi(options: TestApiOptions): Promise<TestApi> {
     log,
     ...(options.lag === undefined ? {} : { lag: options.lag }),
     ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs }),
-    ...(options.staticRoot === undefined ? {} : { staticRoot: options.staticRoot })
+    ...(options.staticRoot === undefined ? {} : { staticRoot: options.staticRoot }),
+    contentSecurityPolicy: options.contentSecurityPolicy ?? 'report-only'
   })
   const port = await server.listen('127.0.0.1', 0)
   return {

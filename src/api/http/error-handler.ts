@@ -1,11 +1,21 @@
 /**
  * Turns anything a route throws into the API's error body: schema validation failures become a 400
  * naming the parameter and quoting what it expects (its schema's description), an unreachable
- * database a 503, our own ApiErrors their status, and anything else a logged 500 that leaks nothing.
+ * database a 503, our own ApiErrors their status (and headers), Fastify's own 4xx (a body too large,
+ * of a type nothing takes) their status in our body, and anything else a logged 500 that leaks
+ * nothing.
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { ErrorCodes, describeError, isCryptoVizError } from '../../errors/errors.ts'
-import { ApiError, badRequest, internal, notFound, refusedByDatabase, unavailable } from '../errors.ts'
+import {
+  ApiError,
+  badRequest,
+  internal,
+  notFound,
+  refusedByDatabase,
+  unavailable,
+  unreadableRequest
+} from '../errors.ts'
 
 interface ValidationIssue {
   keyword: string
@@ -78,13 +88,22 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
   const fastifyError = error as Partial<FastifyError>
   if (Array.isArray(fastifyError.validation)) return fromValidation(error as FastifyError, request)
   const status = fastifyError.statusCode
+  if (status === 404) return notFound(request.method, request.url.split('?')[0] ?? '/')
   if (typeof status === 'number' && status >= 400 && status < 500)
-    return new ApiError(status, {
-      error: status === 404 ? 'not_found' : 'bad_request',
-      code: status === 404 ? ErrorCodes.API_NOT_FOUND : ErrorCodes.API_BAD_REQUEST,
-      message: fastifyError.message ?? 'bad request'
-    })
+    return unreadableRequest(status, frameworkMessage(fastifyError, request))
   return internal(error)
+}
+
+/** Fastify's own 4xx messages, said so that the client knows what to change. */
+function frameworkMessage(error: Partial<FastifyError>, request: FastifyRequest): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `no route takes a body of type ${request.headers['content-type'] ?? '(none)'}: the API only reads, send GET requests without a body`
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'the request body is larger than the server takes: the API only reads, send GET requests without a body'
+    default:
+      return error.message ?? 'the request could not be read'
+  }
 }
 
 export function installErrorHandlers(app: FastifyInstance, onDatabaseError: (error: unknown) => void): void {
@@ -97,9 +116,16 @@ export function installErrorHandlers(app: FastifyInstance, onDatabaseError: (err
         'request failed'
       )
     if (apiError.status === 503) void reply.header('retry-after', '5')
-    return reply.status(apiError.status).send(apiError.body)
+    return reply.status(apiError.status).headers(apiError.headers).send(apiError.body)
   })
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(notFound(request.method, request.url.split('?')[0] ?? '/').body)
-  )
+  // A plugin that answers a 4xx itself in plain text (@fastify/cors: "Invalid Preflight Request" for
+  // an OPTIONS without Origin) still answers in the API's body.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode < 400 || reply.statusCode >= 500 || typeof payload !== 'string') return payload
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/plain')) return payload
+    void reply.type('application/json; charset=utf-8')
+    return JSON.stringify(
+      unreadableRequest(reply.statusCode, `${payload} (${request.method} ${request.url})`).body
+    )
+  })
 }
