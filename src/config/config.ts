@@ -112,10 +112,12 @@ export interface Config {
     readonly host: string
     readonly port: number
     readonly trustProxy: boolean
-    /** Empty: no CORS headers; ['*']: any origin. */
+    /** Empty: no CORS headers, same origin only (also for the live WebSocket); ['*']: any origin. */
     readonly corsOrigins: readonly string[]
     /** 0: no rate limiting. */
     readonly rateLimitPerMinute: number
+    /** False: /metrics and the detailed health report are served on the ops port only. */
+    readonly exposeOps: boolean
     readonly cacheMaxStalenessMs: number
     readonly pageSizeDefault: number
     readonly pageSizeMax: number
@@ -313,6 +315,7 @@ export function configFromEnv(env: Env): Config {
       trustProxy: v.API_TRUST_PROXY,
       corsOrigins: v.CORS_ORIGINS,
       rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+      exposeOps: v.API_EXPOSE_OPS,
       cacheMaxStalenessMs: v.CACHE_MAX_STALENESS_MS,
       pageSizeDefault: Math.min(v.API_PAGE_SIZE_DEFAULT, v.API_PAGE_SIZE_MAX),
       pageSizeMax: v.API_PAGE_SIZE_MAX,

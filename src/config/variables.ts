@@ -153,7 +153,12 @@ export const variables = {
   CORS_ORIGINS: variable(
     originList(),
     '',
-    'Origins allowed to call the API from a browser: empty for none (the dashboard is same-origin), * for any.'
+    'Origins allowed to call the API from a browser and to open its live WebSocket, besides the same origin: empty for none (the dashboard is same-origin), * for any.'
+  ),
+  API_EXPOSE_OPS: variable(
+    boolean(),
+    'false',
+    'Also serve /metrics and the detailed /health/ready report on the API port. Off: they are on the ops endpoint only (OPS_HOST:OPS_PORT), and the API port answers /health/live and a bare readiness status.'
   ),
   RATE_LIMIT_PER_MINUTE: variable(
     integer(0, 1_000_000),

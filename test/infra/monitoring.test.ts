@@ -26,18 +26,22 @@ function targets(job: ScrapeConfig | undefined): string[] {
   ]
 }
 
-test('Prometheus scrapes every role on its ops port, the API on its own port, and the broker through kafka-exporter', () => {
+test('Prometheus scrapes every role on its ops port, the API included, and the broker through kafka-exporter', () => {
   const compose = resolvedCompose('docker-compose.yml')
   const jobs = scrapeConfigs()
-  for (const role of ['producer', 'ingest', 'analytics']) {
+  for (const role of ['producer', 'ingest', 'analytics', 'api']) {
     const service = compose.services[role]
     assert.ok(service, `${role} is a Compose service`)
     assert.equal(String(service.environment?.OPS_HOST), '0.0.0.0', `${role} serves /metrics beyond loopback`)
     assert.deepEqual(targets(jobs.get(role)), [`${role}:${service.environment?.OPS_PORT}`])
     assert.ok((service.expose ?? []).map(String).includes(String(service.environment?.OPS_PORT)))
   }
-  assert.deepEqual(targets(jobs.get('api')), ['api:8080'])
   assert.equal(jobs.get('api')?.metrics_path, '/metrics')
+  assert.notEqual(
+    String(compose.services.api?.environment?.API_EXPOSE_OPS),
+    'true',
+    'the API port keeps /metrics to itself'
+  )
   assert.equal(String(compose.services.api?.environment?.API_HOST), '0.0.0.0')
   assert.deepEqual(targets(jobs.get('kafka')), ['kafka-exporter:9308'])
   const exporter = compose.services['kafka-exporter']

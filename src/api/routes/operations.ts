@@ -1,17 +1,23 @@
-/** Liveness, readiness (503 while a critical dependency, e.g. the database, is down) and Prometheus metrics. */
+/**
+ * Liveness and readiness on the API's own port, for a load balancer in front of it: `/health/live`
+ * and `/health/ready` (503 while a critical dependency, e.g. the database, is down) with the bare
+ * status. The detailed report (what is down and why) and Prometheus `/metrics` say more about the
+ * deployment than the public should read: they are served on the ops port (src/ops/ops-server.ts),
+ * and here too only with API_EXPOSE_OPS=true.
+ */
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { RouteContext } from './context.ts'
 
-const Report = Type.Object({
-  status: Type.String({ enum: ['up', 'degraded', 'down'] }),
-  checks: Type.Record(Type.String(), Type.Unknown())
-})
+const Status = Type.String({ enum: ['up', 'degraded', 'down'] })
+const Report = Type.Object({ status: Status, checks: Type.Record(Type.String(), Type.Unknown()) })
+const BareReport = Type.Object({ status: Status })
 
 const operations = { tags: ['operations'] }
-const unlimited = { rateLimit: false }
+const unlimited = { rateLimit: false as const }
 
 export function operationsRoutes(app: FastifyInstance, context: RouteContext): void {
+  const detailed = context.settings.exposeOps
   app.get(
     '/health/live',
     {
@@ -31,14 +37,19 @@ export function operationsRoutes(app: FastifyInstance, context: RouteContext): v
       schema: {
         ...operations,
         summary: 'Readiness: 503 while a critical dependency (the database) is unreachable',
-        response: { 200: Report, 503: Report }
+        description: detailed
+          ? 'With every check and what it says (API_EXPOSE_OPS=true).'
+          : 'The status only; the checks are in the report on the ops port (OPS_HOST:OPS_PORT/health/ready).',
+        response: detailed ? { 200: Report, 503: Report } : { 200: BareReport, 503: BareReport }
       }
     },
     async (_request, reply) => {
       const report = context.health.report()
-      return reply.status(report.status === 'down' ? 503 : 200).send(report)
+      const body = detailed ? report : { status: report.status }
+      return reply.status(report.status === 'down' ? 503 : 200).send(body)
     }
   )
+  if (!detailed) return
   app.get(
     '/metrics',
     {
