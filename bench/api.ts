@@ -2,7 +2,8 @@
  * `npm run bench:api`: the API's two budgets on this machine.
  *
  * 1. Cached candle reads: N keep-alive connections request the latest candle window of one symbol
- *    (served from the cache) as fast as answers come back (http-load.ts); requests/s, latency p50/p99.
+ *    (served from the cache) as fast as answers come back (http-load.ts); requests/s, latency p50/p99;
+ *    once as JSON (no Accept-Encoding) and once as a browser asks (brotli, compressed once per answer).
  * 2. Live fan-out: 1,000 WebSocket clients subscribed to one channel; events published through Redis
  *    (as a writer does) at a fixed rate below saturation; delivery latency p50/p99 from publish to
  *    each client's receipt.
@@ -11,7 +12,7 @@
  * stays on loopback, bounded in time. Options: BENCH_CONNECTIONS (50), BENCH_SECONDS (10),
  * BENCH_CLIENTS (1000), BENCH_RATE (20 events/s), BENCH_LIMIT (candles per answer, 100).
  */
-import { fork } from 'node:child_process'
+import { type ChildProcess, fork } from 'node:child_process'
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import pg from 'pg'
 import WebSocket from 'ws'
@@ -58,11 +59,27 @@ async function serve(databaseUrl: string): Promise<void> {
   })
   const port = await server.listen('127.0.0.1', 0)
   process.send?.({ port })
-  process.on('message', async () => {
+  process.on('message', async message => {
+    // The server's own CPU time, which other work on the machine does not inflate as it does latency.
+    if (message === 'cpu') return void process.send?.({ cpu: process.cpuUsage() })
     await server.close()
     await live.close()
     await db.close()
     process.exit(0)
+  })
+}
+
+/** CPU time (user + system, µs) the server process has used so far. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise(resolve => {
+    const answer = (message: unknown): void => {
+      const cpu = (message as { cpu?: NodeJS.CpuUsage }).cpu
+      if (cpu === undefined) return
+      child.off('message', answer)
+      resolve(cpu.user + cpu.system)
+    }
+    child.on('message', answer)
+    child.send('cpu')
   })
 }
 
@@ -95,15 +112,21 @@ async function seed(url: string): Promise<void> {
   await db.close()
 }
 
-async function cachedReads(port: number): Promise<void> {
+/** A client that sends no Accept-Encoding (curl, a service) gets JSON; a browser gets brotli. */
+async function cachedReads(server: ChildProcess, port: number, acceptEncoding?: string): Promise<void> {
   const path = `/api/candles?symbol=${encodeURIComponent(SYMBOL)}&interval=1m&limit=${LIMIT}`
-  await load({ port, path, connections: CONNECTIONS, seconds: 2, record: false })
-  const result = await load({ port, path, connections: CONNECTIONS, seconds: SECONDS })
+  const headers = acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }
+  await load({ port, path, connections: CONNECTIONS, seconds: 2, record: false, headers })
+  const cpuBefore = await serverCpu(server)
+  const result = await load({ port, path, connections: CONNECTIONS, seconds: SECONDS, headers })
+  const cpuPerRequest = ((await serverCpu(server)) - cpuBefore) / Math.max(1, result.requests)
   const size = Math.round(result.bytes / Math.max(1, result.requests))
+  const encoding = acceptEncoding === undefined ? 'no Accept-Encoding' : `Accept-Encoding: ${acceptEncoding}`
   console.log(
-    `cached candle reads: ${CONNECTIONS} keep-alive connections, ${SECONDS} s, ${LIMIT} candles (${size} bytes) per answer\n` +
+    `cached candle reads (${encoding}): ${CONNECTIONS} keep-alive connections, ${SECONDS} s, ${LIMIT} candles (${size} bytes) per answer\n` +
       `  ${Math.round(result.requests / result.seconds)} requests/s, latency p50 ${percentile(result.latencies, 50).toFixed(2)} ms, ` +
-      `p99 ${percentile(result.latencies, 99).toFixed(2)} ms, max ${percentile(result.latencies, 100).toFixed(2)} ms (target: ≥ 5000 req/s, p99 < 50 ms)`
+      `p99 ${percentile(result.latencies, 99).toFixed(2)} ms, max ${percentile(result.latencies, 100).toFixed(2)} ms (target: ≥ 5000 req/s, p99 < 50 ms)\n` +
+      `  server CPU ${cpuPerRequest.toFixed(1)} µs per request`
   )
 }
 
@@ -168,7 +191,8 @@ async function main(): Promise<void> {
       child.once('exit', code => reject(new Error(`server exited with ${code}`)))
     })
     try {
-      await cachedReads(port)
+      await cachedReads(child, port)
+      await cachedReads(child, port, 'gzip, deflate, br, zstd')
       await fanOut(port)
     } finally {
       const exited = new Promise(resolve => child.once('exit', resolve))

@@ -68,9 +68,14 @@ export async function load(options: {
   connections: number
   seconds: number
   record?: boolean
+  /** Extra request headers (e.g. a browser's Accept-Encoding). */
+  headers?: Record<string, string>
 }): Promise<LoadResult> {
+  const extra = Object.entries(options.headers ?? {})
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')
   const request = Buffer.from(
-    `GET ${options.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`
+    `GET ${options.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n${extra}\r\n`
   )
   const latencies: number[] = []
   const started = performance.now()
