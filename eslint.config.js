@@ -36,5 +36,7 @@ export default tseslint.config(
       'max-lines': ['error', { max: 450, skipBlankLines: true, skipComments: true }]
     }
   },
-  ...stageBoundaries
+  ...stageBoundaries,
+  // The plain-JavaScript launchers run on any Node (they check its version before the TypeScript).
+  { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', URL: 'readonly' } } }
 )
