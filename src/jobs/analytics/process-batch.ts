@@ -5,7 +5,7 @@
  * result (and the new offsets) in one transaction, or throws the state away if that fails.
  */
 import type { ConsumedRecord } from '../../bus/bus.ts'
-import { type Decimal, isPositive, parseDecimal, toNumber } from '../../lib/decimal.ts'
+import { type Decimal, isPositive, multiply, parseDecimal, toNumber } from '../../lib/decimal.ts'
 import { isoToMicros, microsToIso } from '../../lib/event-time.ts'
 import type { ArticleV1 } from '../../schemas/article.v1.ts'
 import type { CandleRow } from '../../store/writers/candles.ts'
@@ -80,12 +80,15 @@ function applyRecord(
   if (decoded.kind === 'trade') {
     const t = decoded.value
     const candles = state.candlesFor(partition, t.symbol)
+    const price = parseDecimal(t.price)
+    const qty = parseDecimal(t.qty)
     const trade = {
       tradeId: t.tradeId,
       ts: decoded.eventMicros ?? isoToMicros(t.exchangeTs) ?? 0,
-      price: parseDecimal(t.price),
-      qty: parseDecimal(t.qty),
-      side: t.side
+      price,
+      qty,
+      side: t.side,
+      notional: multiply(price, qty)
     }
     const result = candles.apply(trade)
     // The whale rule sees exactly the trades the candles count, in partition order.

@@ -22,6 +22,8 @@ test('the rolling quantile equals a sort of the last N values at every step, for
   ] as const) {
     const random = seededRandom(seed)
     const quantile = new RollingQuantile(q, window)
+    // The same values through valueThenAdd, the whale rule's one-pass form of value() then add().
+    const onePass = new RollingQuantile(q, window)
     const values: number[] = []
     for (let i = 0; i < 4_000; i++) {
       // Every step near the start, every few steps after (sorting the window is what costs).
@@ -29,9 +31,11 @@ test('the rolling quantile equals a sort of the last N values at every step, for
         assert.equal(quantile.value(), bruteQuantile(values.slice(-window), q), `q ${q} step ${i}`)
       // Heavy-tailed, with ties: what trade notionals look like.
       const value = Math.round(Math.exp(random() * 8) * 100) / 100
+      assert.equal(onePass.valueThenAdd(value), quantile.value(), `one pass, q ${q} step ${i}`)
       quantile.add(value)
       values.push(value)
     }
+    assert.deepEqual(onePass.toJSON(), quantile.toJSON())
     assert.ok(quantile.toJSON().candidates.length < 200, 'the state stays small')
   }
 })

@@ -27,6 +27,8 @@ export interface CandleTrade {
   readonly price: Decimal
   readonly qty: Decimal
   readonly side: 'buy' | 'sell'
+  /** price × qty, when the caller computed it already. */
+  readonly notional?: Decimal
 }
 
 export interface Candle {

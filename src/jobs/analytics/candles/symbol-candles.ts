@@ -73,7 +73,7 @@ export class SymbolCandles {
   apply(trade: CandleTrade): { outcome: TradeOutcome; closed?: Candle } {
     if (trade.ts < this.#candles.lateBefore) return { outcome: 'late' }
     if (this.#seen.has(trade.tradeId)) return { outcome: 'duplicate' }
-    const notional = multiply(trade.price, trade.qty)
+    const notional = trade.notional ?? multiply(trade.price, trade.qty)
     const { bucket: candle, opened } = this.#candles.bucketFor(ONE_MINUTE, trade.ts, start =>
       openCandle(this.symbol, '1m', start, trade, notional)
     )

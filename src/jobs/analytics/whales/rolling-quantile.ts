@@ -28,6 +28,20 @@ const SELECT_UP_TO = 64
 /** value()'s scratch: the largest candidates so far, largest first (reused: value() runs per trade). */
 const largest: number[] = []
 
+/** Keeps `value` in `largest` if it is among the k largest offered so far (an equal value changes nothing). */
+function offer(value: number, k: number): void {
+  let i = largest.length
+  if (i === k) {
+    if (!(value > (largest[k - 1] as number))) return
+    i = k - 1
+  }
+  while (i > 0 && (largest[i - 1] as number) < value) {
+    largest[i] = largest[i - 1] as number
+    i--
+  }
+  largest[i] = value
+}
+
 /** Nearest-rank position, counted from the largest: the k-th largest of m values is the q-quantile. */
 export function rankFromTop(q: number, m: number): number {
   return m - Math.ceil(q * m - 1e-9) + 1
@@ -58,36 +72,47 @@ export class RollingQuantile {
    * than the quantile needs to mean anything (1 / (1 − q): 1,000 for p99.9).
    */
   value(): number | undefined {
-    const m = this.size
-    if (m === 0 || m < Math.ceil(1 / (1 - this.#q) - 1e-9)) return undefined
-    const k = rankFromTop(this.#q, m)
-    const candidates = this.#candidates
-    if (candidates.length < k) return undefined
-    if (k > SELECT_UP_TO) return candidates.map(c => c[1]).sort((a, b) => b - a)[k - 1]
-    // The k-th largest value: keep the k largest seen so far in order (an equal value changes nothing).
+    const k = this.#rank()
+    if (k === undefined) return undefined
+    if (k > SELECT_UP_TO) return this.#candidates.map(c => c[1]).sort((a, b) => b - a)[k - 1]
     largest.length = 0
-    for (const candidate of candidates) {
-      const value = candidate[1]
-      let i = largest.length
-      if (i === k) {
-        if (!(value > (largest[k - 1] as number))) continue
-        i = k - 1
-      }
-      while (i > 0 && (largest[i - 1] as number) < value) {
-        largest[i] = largest[i - 1] as number
-        i--
-      }
-      largest[i] = value
-    }
+    for (const candidate of this.#candidates) offer(candidate[1], k)
     return largest[k - 1]
   }
 
+  /** The rank from the top that value() answers with, or undefined when it has no answer. */
+  #rank(): number | undefined {
+    const m = this.size
+    if (m === 0 || m < Math.ceil(1 / (1 - this.#q) - 1e-9)) return undefined
+    const k = rankFromTop(this.#q, m)
+    return this.#candidates.length < k ? undefined : k
+  }
+
   add(value: number): void {
+    this.#add(value, undefined)
+  }
+
+  /** value(), then add(value), in one pass over the candidates (the whale rule does both per trade). */
+  valueThenAdd(value: number): number | undefined {
+    const k = this.#rank()
+    if (k === undefined || k > SELECT_UP_TO) {
+      const before = this.value()
+      this.#add(value, undefined)
+      return before
+    }
+    largest.length = 0
+    this.#add(value, k)
+    return largest[k - 1]
+  }
+
+  /** Adds `value`; with `k`, offers every candidate before it to `largest` on the way. */
+  #add(value: number, k: number | undefined): void {
     const candidates = this.#candidates
     const oldest = this.#seen + 1 - this.#window
     // Filtered in place: this runs for every trade.
     let kept = 0
     for (const candidate of candidates) {
+      if (k !== undefined) offer(candidate[1], k)
       if (candidate[0] < oldest) continue
       if (value >= candidate[1]) candidate[2]++
       if (candidate[2] < this.#keep) candidates[kept++] = candidate

@@ -22,6 +22,8 @@ export interface WhaleTrade {
   readonly price: Decimal
   readonly qty: Decimal
   readonly side: 'buy' | 'sell'
+  /** price × qty, when the caller computed it already. */
+  readonly notional?: Decimal
 }
 
 export const WHALE_RULE = 'whale_trade'
@@ -61,10 +63,9 @@ export class WhaleWatch {
   /** Checks one trade against the threshold of the trades before it, then adds it to the window. */
   check(trade: WhaleTrade): AlertDraft | undefined {
     if (!this.enabled) return undefined
-    const exact = multiply(trade.price, trade.qty)
+    const exact = trade.notional ?? multiply(trade.price, trade.qty)
     const notional = toNumber(exact)
-    const quantile = this.#recent?.value()
-    this.#recent?.add(notional)
+    const quantile = this.#recent?.valueThenAdd(notional)
     const threshold = Math.max(this.#floor ?? 0, quantile ?? 0)
     if (threshold <= 0 || !(notional > threshold)) return undefined
     const source = quantile !== undefined && quantile > (this.#floor ?? 0) ? 'quantile' : 'fixed'
