@@ -9,7 +9,7 @@
  * ids), so a leaked key cannot smuggle a value the database would refuse either.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { parseRfc3339 } from '../lib/rfc3339.ts'
+import { isoToMillisForDatabase } from '../lib/event-time.ts'
 import type { Before } from '../store/queries/params.ts'
 import { badRequest } from './errors.ts'
 
@@ -36,7 +36,7 @@ const wrongList = (list: CursorList) =>
   badRequest('cursor', EXPECTED, `parameter "cursor" is not a cursor of the ${list} list`)
 
 const isTime = (value: unknown): value is string =>
-  typeof value === 'string' && parseRfc3339(value) !== undefined
+  typeof value === 'string' && isoToMillisForDatabase(value) !== undefined
 
 function isId(list: CursorList, id: unknown): id is string {
   if (typeof id !== 'string') return false

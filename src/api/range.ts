@@ -1,5 +1,5 @@
 /** Checks a request's time range beyond what its schema can say: real dates, order, and bounded span. */
-import { parseRfc3339 } from '../lib/rfc3339.ts'
+import { isoToMillisForDatabase } from '../lib/event-time.ts'
 import type { TimeRange } from '../store/queries/params.ts'
 import { badRequest } from './errors.ts'
 
@@ -7,7 +7,7 @@ const DAY_MS = 86_400_000
 
 function parse(name: 'from' | 'to', value: string | undefined): number | undefined {
   if (value === undefined) return undefined
-  const ms = parseRfc3339(value)
+  const ms = isoToMillisForDatabase(value)
   if (ms === undefined)
     throw badRequest(
       name,

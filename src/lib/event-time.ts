@@ -11,6 +11,16 @@ function daysIn(year: number, month: number): number {
   return month === 2 && leap ? 29 : (DAYS[month - 1] ?? 31)
 }
 
+/** Date.UTC of [year, month (1–12), day, hour, minute, second], years 0–99 included (Date.UTC reads them as 1900–1999). */
+function utcMillis(parts: readonly [number, number, number, number, number, number]): number {
+  const [year, month, day, hour, minute, second] = parts
+  const millis = Date.UTC(year, month - 1, day, hour, minute, second)
+  if (year >= 100) return millis
+  const date = new Date(millis)
+  date.setUTCFullYear(year)
+  return date.getTime()
+}
+
 function digits(text: string, from: number, count: number): number {
   let value = 0
   for (let i = from; i < from + count; i++) {
@@ -45,7 +55,7 @@ function fastUtc(text: string): number | undefined {
     if (f < 0 || (fraction > 6 && digits(text, 26, fraction - 6) < 0)) return undefined
     micros = fraction < 6 ? f * 10 ** (6 - fraction) : f
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second) * 1000 + micros
+  return utcMillis([year, month, day, hour, minute, second]) * 1000 + micros
 }
 
 /** Microseconds of an RFC 3339 time; digits beyond µs are truncated. Undefined for impossible dates. */
@@ -64,7 +74,7 @@ export function isoToMicros(text: string): number | undefined {
   ]
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined
   if (hour > 23 || minute > 59 || second > 59) return undefined
-  const millis = Date.UTC(year, month - 1, day, hour, minute, second)
+  const millis = utcMillis([year, month, day, hour, minute, second])
   const zone = m[8] ?? 'Z'
   const offsetMinutes =
     zone === 'Z'
@@ -72,6 +82,19 @@ export function isoToMicros(text: string): number | undefined {
       : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4)))
   const micros = Number((m[7] ?? '').padEnd(6, '0').slice(0, 6))
   return (millis - offsetMinutes * 60_000) * 1000 + micros
+}
+
+/**
+ * Epoch milliseconds of an RFC 3339 time that PostgreSQL's timestamptz also accepts, or undefined:
+ * a real calendar date of years 0001–9999 and a zone offset within ±15:59 (isoToMicros reads any
+ * year and offset; the database refuses year 0 and wider offsets). For times given by API clients.
+ */
+export function isoToMillisForDatabase(text: string): number | undefined {
+  if (text.startsWith('0000')) return undefined
+  const zone = /[+-](\d{2}):(\d{2})$/.exec(text)
+  if (zone !== null && (Number(zone[1]) > 15 || Number(zone[2]) > 59)) return undefined
+  const micros = isoToMicros(text)
+  return micros === undefined ? undefined : Math.floor(micros / 1000)
 }
 
 /** "2025-11-10T17:23:00.000000Z": µs precision, UTC, as the database and the API show times. */
