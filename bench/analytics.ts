@@ -219,6 +219,13 @@ try {
   let done = 0
   let lastReport = performance.now()
   while (done < TRADES) {
+    const dead = instances.findIndex(i => i.child.exitCode !== null || i.child.signalCode !== null)
+    if (dead >= 0) {
+      const { exitCode, signalCode } = (instances[dead] as Instance).child
+      throw new Error(
+        `analytics #${dead + 1} exited (${signalCode ?? `code ${exitCode}`}) after ${done.toLocaleString('en')} trades were applied`
+      )
+    }
     done = await applied()
     const now = performance.now()
     if (now - lastReport > 10_000) {
