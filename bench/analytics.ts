@@ -134,7 +134,7 @@ class Instance {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return
     const exited = new Promise(resolve => this.child.once('exit', resolve))
     this.child.kill('SIGTERM')
     await exited
