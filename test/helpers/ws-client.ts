@@ -34,7 +34,7 @@ export async function connect(url: string): Promise<TestClient> {
     socket,
     messages,
     send: message => socket.send(JSON.stringify(message)),
-    next: (match, timeoutMs = 5_000) =>
+    next: (match, timeoutMs = 60_000) =>
       waitFor('a matching live message', () => messages.find(match), timeoutMs, 5),
     closed,
     async close() {
