@@ -218,6 +218,8 @@ try {
 
   let done = 0
   let lastReport = performance.now()
+  // Peak resident memory per million trades applied: flat in N is what a long-running job needs.
+  const millions: number[][] = []
   while (done < TRADES) {
     const dead = instances.findIndex(i => i.child.exitCode !== null || i.child.signalCode !== null)
     if (dead >= 0) {
@@ -231,6 +233,10 @@ try {
     if (now - lastReport > 10_000) {
       line(`           … ${done.toLocaleString('en')} applied`)
       lastReport = now
+    }
+    if (TRADES >= 2_000_000 && done >= (millions.length + 1) * 1_000_000) {
+      const samples = await Promise.all(instances.map(i => i.ask('sample', 'sample')))
+      millions.push(samples.map(s => Number(s.peakRss)))
     }
     if (done < TRADES) await sleep(20)
   }
@@ -256,6 +262,11 @@ try {
         `(heap limit ${mib(r.heapLimit)})`
     )
   )
+  if (millions.length > 0)
+    line(
+      `memory by trades applied (peak RSS within each million): ` +
+        millions.map((peaks, m) => `${m + 1}M ${peaks.map(mib).join(' + ')}`).join(', ')
+    )
   const { rows } = await database.db.query<{ interval: string; trades: string; candles: string }>(
     `select interval, sum(trades)::text as trades, count(*)::text as candles from candles group by 1 order by 1`
   )
