@@ -90,15 +90,16 @@ test('with KAFKA_SERVERS, DATABASE_URL and REDIS_URL set, npm start runs on the 
     await candlesServed(app)
     await waitFor('the trades in PostgreSQL', () => rowsIn(database.db, 'trades'))
 
-    const status = (await getJson<PipelineStatusBody>(app.url, '/api/pipeline')).body
-    const ingest = status.kafka.groups.find(g => g.groupId === ingestGroup)
-    const committedOnTrades = (ingest?.partitions ?? []).filter(
-      p => p.topic === 'rawtrade' && (p.committedOffset ?? 0) > 0
-    )
-    assert.ok(
-      committedOnTrades.length > 0,
-      `the ingest group committed offsets on rawtrade: ${JSON.stringify(ingest)}`
-    )
+    // Ingest commits a batch's offsets after storing it, and the exchange's history (rawohlc) may
+    // still be ahead in its queue: wait for the commit on rawtrade rather than reading it once.
+    let ingest: PipelineStatusBody['kafka']['groups'][number] | undefined
+    await waitFor('the ingest group to commit offsets on rawtrade', async () => {
+      const status = (await getJson<PipelineStatusBody>(app.url, '/api/pipeline')).body
+      ingest = status.kafka.groups.find(g => g.groupId === ingestGroup)
+      return (ingest?.partitions ?? []).some(p => p.topic === 'rawtrade' && (p.committedOffset ?? 0) > 0)
+    }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(ingest)}`)
+    })
 
     // Live events fan out through Redis under the configured prefix (the cache's entries are
     // invalidated by every write while replay streams, so the channels are the steady witness).
