@@ -12,6 +12,7 @@ import type { CandleRow } from '../../store/writers/candles.ts'
 import type { IndicatorRow } from '../../store/writers/indicators.ts'
 import type { KeyState, PartitionOffset } from '../../store/writers/job-bookkeeping.ts'
 import type { ArticleSentimentRow } from '../../store/writers/sentiment.ts'
+import { lastByKey } from '../../store/writers/sql-arrays.ts'
 import type { SpreadRow } from '../../store/writers/spreads.ts'
 import { decodeRecord } from '../decode.ts'
 import { type AlertDraft, priceMove, spreadWidening, volumeSpike } from './alerts/rules.ts'
@@ -239,5 +240,9 @@ export function processBatch(
       })
     }
   }
+  // An article delivered twice in one batch (a feed item published again) is scored once, as the
+  // later delivery would overwrite the earlier: one upsert statement may not touch a row twice.
+  work.sentiment = lastByKey(work.sentiment, s => s.articleId)
+  work.articles = lastByKey(work.articles, a => a.id)
   return work
 }
