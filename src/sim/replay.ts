@@ -43,6 +43,9 @@ export interface ReplayOptions {
   stateDir?: string
 }
 
+/** Trades the replay's fake Kraken keeps per symbol (about 2.5 MB each): its memory stays flat. */
+const REPLAY_TRADES_PER_SYMBOL = 10_000
+
 /** How often a run saves its prices (a crash loses at most this much continuity, never ids). */
 const SAVE_EVERY_MS = 5_000
 
@@ -92,6 +95,9 @@ export async function startReplaySources(options: ReplayOptions = {}): Promise<R
           speed,
           historyMinutes: historyMinutes(options, run),
           olderHistoryDays: olderHistoryDays(options, run),
+          // Its prefilled history (under 30 trades a minute), and enough for gap fills (about an hour of
+          // BTC/USD at speed 1, minutes at 10), without growing all day.
+          maxTradesPerSymbol: Math.max(REPLAY_TRADES_PER_SYMBOL, historyMinutes(options, run) * 30),
           idOffset,
           startMids: run?.mids ?? {},
           ...(seed === undefined ? {} : { seed })

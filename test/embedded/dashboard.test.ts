@@ -92,6 +92,10 @@ test('offline, the terminal says once that Kraken is unreachable and the dashboa
   } finally {
     await page.close()
   }
+  // The terminal samples the connection once a second: let it say so, then count the retries.
+  await waitFor('the terminal saying Kraken is unreachable', () =>
+    app.stdout().includes('Kraken unreachable')
+  )
   const logFile = join(home, 'offline', 'logs', 'crypto-viz.log')
   await waitFor(
     'a few reconnection attempts in the log file',

@@ -101,6 +101,16 @@ test('with KAFKA_SERVERS, DATABASE_URL and REDIS_URL set, npm start runs on the 
       throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(ingest)}`)
     })
 
+    // The producers and the API report what they did through their heartbeats too (here on Redis,
+    // under the run's prefix), as the jobs do.
+    await waitFor('the producers and the API with a last event and a throughput', async () => {
+      const { stages } = (await getJson<PipelineStatusBody>(app.url, '/api/pipeline')).body
+      return ['produce', 'api'].every(name => {
+        const stage = stages.find(s => s.stage === name)
+        return typeof stage?.lastEventAt === 'string' && (stage.throughputPerSec ?? 0) > 0
+      })
+    })
+
     // Live events fan out through Redis under the configured prefix (the cache's entries are
     // invalidated by every write while replay streams, so the channels are the steady witness).
     const heard: string[] = []

@@ -36,6 +36,11 @@ export interface SyntheticMarketOptions {
    * them: candle-history.ts). With `startMids`, that history starts at those prices.
    */
   olderHistoryDays?: number
+  /**
+   * Trades kept per symbol for REST `Trades`, snapshots and recent candles (default 500,000); the
+   * oldest go first. A long replay keeps memory flat with a smaller bound.
+   */
+  maxTradesPerSymbol?: number
   /** Added to every trade id (a later replay run continues past an earlier one's ids). */
   idOffset?: number
   /** Mid prices to start from instead of the profiles' (where a previous run stopped). */
@@ -62,7 +67,7 @@ const BOOK_LEVELS = 60
 
 export class SyntheticMarket implements MarketSource {
   readonly symbols: readonly string[]
-  readonly history = new TradeHistory()
+  readonly history: TradeHistory
   readonly recordedBookDepth = undefined
   readonly #speed: number
   readonly #tickMs: number
@@ -75,6 +80,7 @@ export class SyntheticMarket implements MarketSource {
 
   constructor(options: SyntheticMarketOptions) {
     this.symbols = options.symbols
+    this.history = new TradeHistory(options.maxTradesPerSymbol)
     this.#speed = options.speed ?? 1
     this.#tickMs = options.tickMs ?? 100
     this.#random = seededRandom(options.seed ?? 20_251_125)
