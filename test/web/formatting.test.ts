@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { formatHash, parseHash } from '../../src/web/app/router.ts'
-import { backoffDelay } from '../../src/web/lib/backoff.ts'
+import { backoffDelay } from '../../src/lib/backoff.ts'
 import {
   formatAgo,
   formatCompact,
@@ -41,10 +41,11 @@ test('routes round-trip through the address, symbols decoded and time parameters
 })
 
 test('reconnect delays grow exponentially to a cap and are spread by jitter', () => {
-  const low = (attempt: number): number => backoffDelay(attempt, { baseMs: 500, maxMs: 15_000 }, () => 0)
-  const high = (attempt: number): number => backoffDelay(attempt, { baseMs: 500, maxMs: 15_000 }, () => 1)
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 10].map(high), [500, 1000, 2000, 4000, 8000, 15_000, 15_000])
-  assert.equal(low(5), 250, 'never below half the base')
-  const spread = new Set(Array.from({ length: 20 }, () => backoffDelay(6)))
+  const dashboard = { initialMs: 500, maxMs: 15_000, floorMs: 250 }
+  const low = (attempt: number): number => backoffDelay(attempt, { ...dashboard, random: () => 0 })
+  const high = (attempt: number): number => backoffDelay(attempt, { ...dashboard, random: () => 1 })
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 11].map(high), [500, 1000, 2000, 4000, 8000, 15_000, 15_000])
+  assert.equal(low(6), 250, 'never below the floor')
+  const spread = new Set(Array.from({ length: 20 }, () => backoffDelay(7, dashboard)))
   assert.ok(spread.size > 10, 'two clients rarely retry at the same moment')
 })

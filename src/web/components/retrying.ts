@@ -5,7 +5,7 @@
  * an outage never moves the layout.
  */
 import { ApiRequestError } from '../data/rest.ts'
-import { backoffDelay } from '../lib/backoff.ts'
+import { backoffDelay } from '../../lib/backoff.ts'
 import { h, setText } from '../lib/dom.ts'
 
 export class InlineError {
@@ -54,7 +54,7 @@ export async function retrying<T>(
       return value
     } catch (error) {
       if (signal.aborted) return undefined
-      const delay = backoffDelay(attempt, { baseMs: 1_000, maxMs: 20_000 })
+      const delay = backoffDelay(attempt + 1, { initialMs: 1_000, maxMs: 20_000, floorMs: 500 })
       await new Promise<void>(resolve => {
         const due = Date.now() + delay
         const done = (): void => {

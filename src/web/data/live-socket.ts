@@ -9,7 +9,7 @@
  * attempts failed or the browser is offline; still trying). `reconnected` tells the views to re-read
  * what they missed through REST: live delivery is best-effort by design.
  */
-import { backoffDelay } from '../lib/backoff.ts'
+import { type BackoffOptions, backoffDelay } from '../../lib/backoff.ts'
 import { Emitter } from '../lib/emitter.ts'
 import type { LiveEvent } from './types.ts'
 
@@ -20,6 +20,8 @@ const PING_EVERY_MS = 15_000
 /** A connection that has received nothing (events, pongs) for this long is replaced. */
 const SILENCE_LIMIT_MS = 25_000
 const OFFLINE_AFTER_ATTEMPTS = 3
+/** A fleet of dashboards that lost the API together comes back spread out, never sooner than 250 ms. */
+const RECONNECT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 15_000, floorMs: 250 }
 const MAX_CHANNELS_PER_MESSAGE = 100
 
 export interface LiveSocketEvents extends Record<string, unknown> {
@@ -153,7 +155,7 @@ export class LiveSocket extends Emitter<LiveSocketEvents> {
 
   #scheduleRetry(): void {
     if (this.#stopped) return
-    const delay = backoffDelay(this.#attempt)
+    const delay = backoffDelay(this.#attempt + 1, RECONNECT_BACKOFF)
     this.#attempt++
     this.#retryAt = Date.now() + delay
     const offline = this.#attempt >= OFFLINE_AFTER_ATTEMPTS || !navigator.onLine
