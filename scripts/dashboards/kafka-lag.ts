@@ -1,5 +1,5 @@
 import type { DashboardSpec } from '../lib/dashboard-kit.ts'
-import { p95, perSecond, lagPerPartition } from './queries.ts'
+import { p95, perSecond, lagPerPartition, pipelineTopics } from './queries.ts'
 
 export const kafkaLag: DashboardSpec = {
   uid: 'cryptoviz-kafka',
@@ -57,14 +57,14 @@ export const kafkaLag: DashboardSpec = {
         stacked: true,
         queries: [
           {
-            expr: 'sum by (topic) (rate(kafka_topic_partition_current_offset{topic=~"raw.*|deadletter"}[1m]))',
+            expr: `sum by (topic) (rate(kafka_topic_partition_current_offset{${pipelineTopics}}[1m]))`,
             legend: '{{topic}}'
           }
         ]
       },
       {
         title: 'Partitions per topic',
-        queries: [{ expr: 'kafka_topic_partitions{topic=~"raw.*|deadletter"}', legend: '{{topic}}' }]
+        queries: [{ expr: `kafka_topic_partitions{${pipelineTopics}}`, legend: '{{topic}}' }]
       }
     ],
     [

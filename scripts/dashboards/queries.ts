@@ -6,6 +6,12 @@ export const p95 = (metric: string, by = ''): string =>
 export const perSecond = (metric: string, by: string, filter = ''): string =>
   `sum by (${by}) (rate(${metric}${filter}[1m]))`
 /** Several members of a group report the same lag: fold them per partition. */
+/**
+ * The pipeline's topics as the broker names them (kafka-exporter's `topic` label): any TOPIC_PREFIX
+ * in front of the declared names (PromQL anchors the whole regex).
+ */
+export const pipelineTopics = 'topic=~".*(raw[a-z]+|deadletter)"'
+
 export const lagPerPartition = 'max by (group, topic, partition) (cryptoviz_bus_consumer_lag_records)'
 
 export const processRow: PanelSpec[] = [

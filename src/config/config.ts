@@ -37,6 +37,8 @@ export interface Config {
   readonly kafka: {
     readonly servers: readonly string[]
     readonly clientId: string
+    /** Put before every topic name on the broker (TOPIC_PREFIX); empty by default. */
+    readonly topicPrefix: string
     readonly readyTimeoutMs: number
     /** True when KAFKA_SERVERS was set explicitly (env or .env), not taken from the default. */
     readonly configured: boolean
@@ -246,6 +248,7 @@ export function configFromEnv(env: Env): Config {
     kafka: {
       servers: v.KAFKA_SERVERS,
       clientId: v.KAFKA_CLIENT_ID,
+      topicPrefix: v.TOPIC_PREFIX,
       readyTimeoutMs: v.KAFKA_READY_TIMEOUT_MS,
       configured: set.has('KAFKA_SERVERS')
     },

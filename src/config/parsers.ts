@@ -50,6 +50,18 @@ export function text(pattern?: RegExp, description = 'a non-empty string'): Pars
   }
 }
 
+/** Text that may be left empty (then ''); when set, it must match the pattern. */
+export function optionalText(pattern: RegExp, description: string): Parser<string> {
+  return {
+    expects: description,
+    parse(raw) {
+      const value = raw.trim()
+      if (value !== '' && !pattern.test(value)) fail(description, raw)
+      return value
+    }
+  }
+}
+
 /** A secret that may be left empty (the program then makes its own); when set, 16 to 512 characters. */
 export function optionalSecret(): Parser<string> {
   const expects = 'empty, or a secret of 16 to 512 characters'

@@ -20,6 +20,7 @@ import {
   url
 } from './parsers.ts'
 import { signalVariables } from './signal-variables.ts'
+import { topicVariables } from './topic-variables.ts'
 import { feedSpec, historyIntervals, krakenSymbol } from './source-parsers.ts'
 
 export interface Variable<T> {
@@ -84,22 +85,7 @@ export const variables = {
     'How long to wait for the broker at start-up (with retries and backoff) before giving up.'
   ),
 
-  TOPIC_PARTITIONS: variable(integer(1, 1_000), '3', 'Partitions of each raw topic.'),
-  TOPIC_REPLICATION_FACTOR: variable(
-    integer(1, 10),
-    '1',
-    'Replication factor of each topic (1 for a single broker).'
-  ),
-  TOPIC_RETENTION_HOURS: variable(
-    integer(1, 87_600),
-    '168',
-    'Retention of the raw topics, in hours (default 7 days).'
-  ),
-  DEAD_LETTER_RETENTION_HOURS: variable(
-    integer(1, 87_600),
-    '720',
-    'Retention of the dead-letter topic, in hours (default 30 days).'
-  ),
+  ...topicVariables,
 
   DATABASE_URL: variable(
     url(['postgres:', 'postgresql:']),

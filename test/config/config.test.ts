@@ -54,6 +54,22 @@ test('invalid configuration names every bad variable and what it expects', () =>
   )
 })
 
+test('TOPIC_PREFIX is empty by default and refuses characters Kafka does not allow in a topic name', () => {
+  assert.equal(configFromEnv({}).kafka.topicPrefix, '')
+  assert.equal(configFromEnv({ TOPIC_PREFIX: 'staging.' }).kafka.topicPrefix, 'staging.')
+  assert.throws(
+    () => configFromEnv({ TOPIC_PREFIX: 'staging/eu' }),
+    (error: unknown) => {
+      assert.ok(isCryptoVizError(error, 'CV_ERR_CONFIG_INVALID'))
+      assert.match(
+        error.message,
+        /TOPIC_PREFIX: expected empty, or up to 200 letters, digits, dot, underscore or dash \(the characters Kafka allows in a topic name\), got "staging\/eu"/
+      )
+      return true
+    }
+  )
+})
+
 test('the configuration is frozen', () => {
   const config = configFromEnv({})
   assert.throws(() => {

@@ -61,7 +61,8 @@ export async function pruneTestTopics(olderThanMs: number, now = Date.now()): Pr
   const admin = new Admin({ clientId: 'crypto-viz-test-admin', bootstrapBrokers: [...testKafka.servers] })
   try {
     const stale = (await admin.listTopics()).filter(name => {
-      const created = /^t-.+-([0-9a-z]{8,9})-[0-9a-f]{6}$/.exec(name)?.[1]
+      // A TOPIC_PREFIX test's topics are `<unique name>.<logical name>`.
+      const created = /^t-.+-([0-9a-z]{8,9})-[0-9a-f]{6}(\.[a-z]+)?$/.exec(name)?.[1]
       return created !== undefined && now - Number.parseInt(created, 36) > olderThanMs
     })
     for (let i = 0; i < stale.length; i += 100) await admin.deleteTopics({ topics: stale.slice(i, i + 100) })

@@ -6,6 +6,7 @@
 import { Registry } from 'prom-client'
 import type { Bus } from '../../src/bus/bus.ts'
 import { KafkaBus } from '../../src/bus/kafka/kafka-bus.ts'
+import { kafkaConnection } from '../../src/bus/kafka/kafka-options.ts'
 import { type Config, configFromEnv } from '../../src/config/config.ts'
 import type { LiveEvent } from '../../src/live/live-events.ts'
 import { MemoryLiveEvents } from '../../src/live/memory-live-events.ts'
@@ -35,7 +36,7 @@ export async function hostRole(
     ...options.env
   })
   const log = config.log.level === 'silent' ? silentLogger() : createLogger(config, role.name)
-  const bus = new KafkaBus({ servers: config.kafka.servers, clientId: `test-${role.name}` }, log)
+  const bus = new KafkaBus({ ...kafkaConnection(config), clientId: `test-${role.name}` }, log)
   const db = new PostgresDatabase({ url: options.databaseUrl, log, poolSize: 4 })
   const live = new MemoryLiveEvents()
   const liveEvents: LiveEvent[] = []

@@ -5,7 +5,7 @@
  * bus port) without touching its callers.
  */
 import { Admin, ListOffsetTimestamps } from '@platformatic/kafka'
-import { baseOptions, type KafkaConnection } from '../../bus/kafka/kafka-options.ts'
+import { baseOptions, type KafkaConnection, logicalTopic } from '../../bus/kafka/kafka-options.ts'
 
 export interface PartitionLag {
   topic: string
@@ -27,7 +27,10 @@ export interface GroupLag {
 export type LagReader = () => Promise<GroupLag[]>
 
 export interface KafkaLagOptions {
-  /** Only partitions of these topics count (the pipeline's own, not every group on a shared broker). */
+  /**
+   * Only partitions of these logical topics count (the pipeline's own, not every group on a shared
+   * broker); topics outside the connection's TOPIC_PREFIX never do. Lag is reported under logical names.
+   */
   topics: (name: string) => boolean
 }
 
@@ -36,6 +39,10 @@ export function createKafkaLagReader(
   options: KafkaLagOptions
 ): LagReader & { close(): Promise<void> } {
   let admin: Admin | undefined
+  const ours = (brokerName: string): boolean => {
+    const logical = logicalTopic(connection, brokerName)
+    return logical !== undefined && options.topics(logical)
+  }
   const read = async (): Promise<GroupLag[]> => {
     admin ??= new Admin({ ...baseOptions(connection, 'api-lag'), retries: 0 })
     const groups = [...(await admin.listGroups()).values()].filter(g => g.protocolType === 'consumer')
@@ -43,7 +50,7 @@ export function createKafkaLagReader(
     const committed = await admin.listConsumerGroupOffsets({ groups: groups.map(g => g.id) })
     const wanted = new Map<string, Set<number>>()
     for (const group of committed)
-      for (const topic of group.topics.filter(t => options.topics(t.name)))
+      for (const topic of group.topics.filter(t => ours(t.name)))
         for (const partition of topic.partitions) {
           const set = wanted.get(topic.name) ?? new Set<number>()
           set.add(partition.partitionIndex)
@@ -67,13 +74,13 @@ export function createKafkaLagReader(
     return committed
       .map(group => {
         const partitions = group.topics
-          .filter(t => options.topics(t.name))
+          .filter(t => ours(t.name))
           .flatMap(topic =>
             topic.partitions.map(p => {
               const endOffset = ends.get(`${topic.name}:${p.partitionIndex}`) ?? 0
               const committedOffset = Number(p.committedOffset)
               return {
-                topic: topic.name,
+                topic: logicalTopic(connection, topic.name) ?? topic.name,
                 partition: p.partitionIndex,
                 committedOffset,
                 endOffset,

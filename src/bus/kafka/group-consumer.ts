@@ -19,7 +19,7 @@ import { describeError } from '../../errors/errors.ts'
 import type { ConsumedRecord, SubscribeOptions, Subscription, TopicPartition } from '../bus.ts'
 import { handleWithRetry } from '../handler-retry.ts'
 import { backoffDelay, sleep } from '../../lib/backoff.ts'
-import { type KafkaConnection, baseOptions } from './kafka-options.ts'
+import { type KafkaConnection, baseOptions, brokerTopic } from './kafka-options.ts'
 
 type KafkaMessage = Message<string, Buffer, string, string>
 type KafkaStream = MessagesStream<string, Buffer, string, string>
@@ -28,11 +28,11 @@ function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`
 }
 
-function toRecord(message: KafkaMessage): ConsumedRecord {
+function toRecord(message: KafkaMessage, topic: string): ConsumedRecord {
   const headers: Record<string, string> = {}
   for (const [key, value] of message.headers) headers[key] = value
   return {
-    topic: message.topic,
+    topic,
     partition: message.partition,
     offset: message.offset,
     // The deserializer passes through an absent key as undefined despite its declared type.
@@ -62,8 +62,10 @@ export class GroupConsumer implements Subscription {
   #consumer: Consumer<string, Buffer, string, string> | undefined
   #stream: KafkaStream | undefined
   #assigned: TopicPartition[] = []
-  /** `topic\0partition` of #assigned, for the per-record ownership check. */
+  /** `topic\0partition` of #assigned under the broker's (prefixed) names, for the per-record ownership check. */
   #owned = new Set<string>()
+  /** Broker topic name → logical name (TOPIC_PREFIX removed), for the topics this member reads. */
+  readonly #logical: ReadonlyMap<string, string>
   #loop: Promise<void> | undefined
   #committing: Promise<void> = Promise.resolve()
 
@@ -72,6 +74,7 @@ export class GroupConsumer implements Subscription {
     this.#connection = connection
     this.#options = options
     this.#log = log.child({ group: options.groupId })
+    this.#logical = new Map(options.topics.map(topic => [brokerTopic(connection, topic), topic]))
   }
 
   #createConsumer(): Consumer<string, Buffer, string, string> {
@@ -98,10 +101,11 @@ export class GroupConsumer implements Subscription {
       }
     })
     consumer.on('consumer:group:join', payload => {
-      this.#assigned = (payload.assignments ?? []).flatMap(a =>
+      const assigned = (payload.assignments ?? []).flatMap(a =>
         a.partitions.map(partition => ({ topic: a.topic, partition }))
       )
-      this.#owned = new Set(this.#assigned.map(p => partitionKey(p.topic, p.partition)))
+      this.#owned = new Set(assigned.map(p => partitionKey(p.topic, p.partition)))
+      this.#assigned = assigned.map(p => ({ topic: this.#logicalName(p.topic), partition: p.partition }))
       this.#log.info(
         { partitions: this.#assigned.map(p => `${p.topic}/${p.partition}`) },
         'partitions assigned'
@@ -132,7 +136,7 @@ export class GroupConsumer implements Subscription {
       const consumer = this.#createConsumer()
       try {
         const stream = await consumer.consume({
-          topics: [...this.#options.topics],
+          topics: [...this.#logical.keys()],
           mode: MessagesStreamModes.COMMITTED,
           fallbackMode:
             this.#options.from === 'latest'
@@ -199,7 +203,7 @@ export class GroupConsumer implements Subscription {
       if (owned.length < batch.length)
         this.#log.debug({ dropped: batch.length - owned.length }, 'records of revoked partitions dropped')
       if (owned.length === 0) continue
-      const handled = await this.#handle(owned.map(toRecord))
+      const handled = await this.#handle(owned.map(m => toRecord(m, this.#logicalName(m.topic))))
       if (!handled) return
       // The commit of this batch overlaps with collecting and handling the next one; at most one
       // commit is in flight, so they reach the broker in order.
@@ -270,6 +274,11 @@ export class GroupConsumer implements Subscription {
       // offset, and idempotent writes absorb the repeat.
       this.#log.warn({ err: describeError(error) }, 'offset commit failed; records will be redelivered')
     }
+  }
+
+  /** Every topic this member reads was subscribed under its logical name, so the map knows it. */
+  #logicalName(brokerName: string): string {
+    return this.#logical.get(brokerName) ?? brokerName
   }
 
   #owns(message: KafkaMessage): boolean {

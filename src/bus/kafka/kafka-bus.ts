@@ -13,7 +13,7 @@ import { keyHash } from '../partitioner.ts'
 import { GroupConsumer } from './group-consumer.ts'
 import { isUnknownTopic } from './kafka-errors.ts'
 import { KafkaInspector } from './kafka-inspector.ts'
-import { type KafkaConnection, baseOptions } from './kafka-options.ts'
+import { type KafkaConnection, baseOptions, brokerTopic } from './kafka-options.ts'
 
 // zstd comes with Node >= 23.8's zlib; older runtimes fall back to gzip, which every broker reads.
 const compression = compressionsAlgorithms.zstd.available
@@ -54,7 +54,7 @@ export class KafkaBus implements Bus {
     try {
       await this.#getProducer().send({
         messages: records.map(record => ({
-          topic: record.topic,
+          topic: brokerTopic(this.#connection, record.topic),
           key: record.key,
           value: typeof record.value === 'string' ? Buffer.from(record.value) : record.value,
           ...(record.headers === undefined ? {} : { headers: record.headers })

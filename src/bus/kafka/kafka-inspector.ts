@@ -1,14 +1,15 @@
 /**
  * Offsets and lag through the Kafka admin API (Metadata, ListOffsets, OffsetFetch): what
  * `kafka-consumer-groups --describe` shows, in the port's terms, so the API and `doctor` read lag the
- * same way from either bus. The admin connection is opened on first use and closed with the bus.
+ * same way from either bus. Callers name topics logically; the broker is asked under TOPIC_PREFIX.
+ * The admin connection is opened on first use and closed with the bus.
  */
 import { Admin } from '@platformatic/kafka'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
 import type { BusInspector, GroupPartitionOffsets, PartitionOffsets } from '../bus.ts'
 import { groupPartitionOffsets } from '../group-offsets.ts'
 import { isUnknownTopic } from './kafka-errors.ts'
-import { type KafkaConnection, baseOptions } from './kafka-options.ts'
+import { type KafkaConnection, baseOptions, brokerTopic } from './kafka-options.ts'
 
 // ListOffsets' special timestamps: the log start and the high watermark.
 const EARLIEST = -2n
@@ -25,10 +26,11 @@ export class KafkaInspector implements BusInspector {
   async partitionOffsets(topics: readonly string[]): Promise<PartitionOffsets[]> {
     if (topics.length === 0) return []
     const admin = this.#getAdmin()
+    const names = topics.map(topic => brokerTopic(this.#connection, topic))
     try {
-      const metadata = await admin.metadata({ topics: [...topics] })
+      const metadata = await admin.metadata({ topics: [...names] })
       const request = (timestamp: bigint) => ({
-        topics: topics.map(name => ({
+        topics: names.map(name => ({
           name,
           partitions: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, p) => ({
             partitionIndex: p,
@@ -42,9 +44,9 @@ export class KafkaInspector implements BusInspector {
       ])
       const offsetOf = (listed: typeof starts, topic: string, partition: number): bigint =>
         listed.find(t => t.name === topic)?.partitions.find(p => p.partitionIndex === partition)?.offset ?? 0n
-      return request(LATEST).topics.flatMap(({ name, partitions }) =>
+      return request(LATEST).topics.flatMap(({ name, partitions }, index) =>
         partitions.map(({ partitionIndex }) => ({
-          topic: name,
+          topic: topics[index] ?? name,
           partition: partitionIndex,
           start: offsetOf(starts, name, partitionIndex),
           end: offsetOf(ends, name, partitionIndex)
@@ -62,16 +64,16 @@ export class KafkaInspector implements BusInspector {
         groups: [
           {
             groupId,
-            topics: topics.map(name => ({
-              name,
-              partitionIndexes: offsets.filter(o => o.topic === name).map(o => o.partition)
+            topics: topics.map(topic => ({
+              name: brokerTopic(this.#connection, topic),
+              partitionIndexes: offsets.filter(o => o.topic === topic).map(o => o.partition)
             }))
           }
         ]
       })
       return offsets.map(partition => {
         const committed = group?.topics
-          .find(t => t.name === partition.topic)
+          .find(t => t.name === brokerTopic(this.#connection, partition.topic))
           ?.partitions.find(p => p.partitionIndex === partition.partition)?.committedOffset
         // The broker answers -1 for a partition the group never committed on.
         return groupPartitionOffsets(

@@ -1,19 +1,20 @@
 /**
  * Creates the declared topics through the Kafka admin API: waits for the broker (retries with
  * backoff until a deadline), creates what is missing, then describes every topic and reports
- * partitions and leaders. Idempotent; an existing topic that differs from its declaration is
- * reported as a mismatch, never silently accepted.
+ * partitions and leaders under the broker's names (TOPIC_PREFIX in front). Idempotent; an existing
+ * topic that differs from its declaration is reported as a mismatch, never silently accepted.
  */
 import { Admin } from '@platformatic/kafka'
 import type { Logger } from 'pino'
 import { equalJitterDelay, sleep } from '../../lib/backoff.ts'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
 import type { TopicSpec } from '../topics.ts'
-import { type KafkaConnection, baseOptions } from './kafka-options.ts'
+import { type KafkaConnection, baseOptions, brokerTopic } from './kafka-options.ts'
 
 export type TopicOutcome = 'created' | 'unchanged' | 'grown' | 'mismatch'
 
 export interface TopicReport {
+  /** The name on the broker: the declared name after TOPIC_PREFIX. */
   name: string
   outcome: TopicOutcome
   declaredPartitions: number
@@ -108,11 +109,18 @@ async function describe(admin: Admin, names: string[], grownTo: ReadonlyMap<stri
   }
 }
 
+/** A declaration under the name the broker holds it by. */
+type BrokerTopicSpec = Omit<TopicSpec, 'name'> & { name: string }
+
 export async function ensureTopics(
   connection: KafkaConnection,
-  specs: readonly TopicSpec[],
+  declared: readonly TopicSpec[],
   options: EnsureTopicsOptions
 ): Promise<TopicReport[]> {
+  const specs: BrokerTopicSpec[] = declared.map(spec => ({
+    ...spec,
+    name: brokerTopic(connection, spec.name)
+  }))
   const admin = createAdmin(connection)
   try {
     await waitForBroker(admin, connection, options)
@@ -185,7 +193,11 @@ export async function ensureTopics(
   }
 }
 
-async function grow(admin: Admin, specs: readonly TopicSpec[], existing: Set<string>): Promise<Set<string>> {
+async function grow(
+  admin: Admin,
+  specs: readonly BrokerTopicSpec[],
+  existing: Set<string>
+): Promise<Set<string>> {
   const metadata = await admin.metadata({ topics: specs.filter(s => existing.has(s.name)).map(s => s.name) })
   const grown = new Set<string>()
   for (const spec of specs) {

@@ -24,6 +24,11 @@ export interface BusProbe {
   readonly kind: 'kafka' | 'embedded'
   /** Where the bus is, for messages: bootstrap servers, or the folder. */
   readonly where: string
+  /**
+   * The name the bus holds a topic by, for messages: Kafka puts TOPIC_PREFIX in front. Every other
+   * method takes and returns the logical names of src/bus/topics.ts.
+   */
+  topicName(logical: string): string
   /** Resolves with a description of what answered; throws when the bus cannot be reached. */
   reach(): Promise<string>
   /** Each named topic's state, or undefined where it does not exist. */

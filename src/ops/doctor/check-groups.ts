@@ -35,7 +35,7 @@ export const groupsCheck: DoctorCheck = {
         details.push(
           `${group.id} (${group.role}): ${members}, lag ${lag} over ${offsets.length} partition(s)` +
             (worst !== undefined && worst.lag > 0n
-              ? `, most on ${worst.topic}/${worst.partition} (${worst.lag})`
+              ? `, most on ${bus.topicName(worst.topic)}/${worst.partition} (${worst.lag})`
               : '')
         )
         if (lag > BigInt(maxLag)) {

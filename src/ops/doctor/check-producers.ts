@@ -28,9 +28,9 @@ export const producersCheck: DoctorCheck = {
       const at = newest.get(topic)
       const age = at === undefined ? undefined : Math.round((now - at) / 1000)
       details.push(
-        `${topic} (${source}): ${age === undefined ? 'no record yet' : `newest record ${age} s ago`}, bound ${bound} s`
+        `${bus.topicName(topic)} (${source}): ${age === undefined ? 'no record yet' : `newest record ${age} s ago`}, bound ${bound} s`
       )
-      if (age === undefined || age > bound) (own === undefined ? stale : quiet).push(topic)
+      if (age === undefined || age > bound) (own === undefined ? stale : quiet).push(bus.topicName(topic))
     }
     const fix =
       'check the produce role: its /health/ready names the failing source (exchange connection, feeds); start it with crypto-viz produce'

@@ -19,9 +19,10 @@ export const topicsCheck: DoctorCheck = {
     let grow = false
     for (const spec of topics) {
       const state = states.get(spec.name)
+      const name = bus.topicName(spec.name)
       if (state === undefined) {
-        problems.push(`${spec.name} is missing`)
-        details.push(`${spec.name}: missing`)
+        problems.push(`${name} is missing`)
+        details.push(`${name}: missing`)
         continue
       }
       const wrong: string[] = []
@@ -32,9 +33,9 @@ export const topicsCheck: DoctorCheck = {
       if (state.replicationFactor !== spec.replicationFactor)
         wrong.push(`replication factor ${state.replicationFactor}, declared ${spec.replicationFactor}`)
       if (state.leaderless.length > 0) wrong.push(`no leader for partition(s) ${state.leaderless.join(', ')}`)
-      problems.push(...wrong.map(w => `${spec.name} has ${w}`))
+      problems.push(...wrong.map(w => `${name} has ${w}`))
       details.push(
-        `${spec.name}: ${state.partitions} partition(s), replication ${state.replicationFactor}${wrong.length > 0 ? ` — ${wrong.join('; ')}` : ''}`
+        `${name}: ${state.partitions} partition(s), replication ${state.replicationFactor}${wrong.length > 0 ? ` — ${wrong.join('; ')}` : ''}`
       )
     }
     if (problems.length === 0) return finding('ok', `${topics.length} topics as declared`, { details })

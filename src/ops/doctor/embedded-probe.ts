@@ -33,6 +33,10 @@ export class EmbeddedProbe implements BusProbe {
       : `embedded bus folder ${this.where}, open in process ${pid}`
   }
 
+  topicName(logical: string): string {
+    return logical
+  }
+
   async topics(names: readonly string[]): Promise<Map<string, TopicState | undefined>> {
     const counts = await this.#inspector.partitionCounts(names)
     return new Map(

@@ -2,7 +2,7 @@
 import { Admin, ListOffsetTimestamps } from '@platformatic/kafka'
 import type { GroupPartitionOffsets } from '../../bus/bus.ts'
 import { KafkaInspector } from '../../bus/kafka/kafka-inspector.ts'
-import { type KafkaConnection, baseOptions } from '../../bus/kafka/kafka-options.ts'
+import { type KafkaConnection, baseOptions, brokerTopic } from '../../bus/kafka/kafka-options.ts'
 import type { BusProbe, GroupState, TopicState } from './bus-probe.ts'
 
 export class KafkaProbe implements BusProbe {
@@ -10,9 +10,11 @@ export class KafkaProbe implements BusProbe {
   readonly where: string
   readonly #admin: Admin
   readonly #inspector: KafkaInspector
+  readonly #connection: KafkaConnection
 
   constructor(connection: KafkaConnection, timeoutMs: number) {
     this.where = connection.servers.join(',')
+    this.#connection = connection
     // One attempt each: the doctor reports a broker that does not answer, it does not wait for it.
     this.#admin = new Admin({
       ...baseOptions(connection, 'doctor'),
@@ -29,16 +31,20 @@ export class KafkaProbe implements BusProbe {
     return `${brokers.length} broker(s) (${brokers.join(', ')}), controller ${metadata.controllerId}`
   }
 
+  topicName(logical: string): string {
+    return brokerTopic(this.#connection, logical)
+  }
+
   async topics(names: readonly string[]): Promise<Map<string, TopicState | undefined>> {
     const existing = new Set(await this.#admin.listTopics())
-    const present = names.filter(name => existing.has(name))
+    const present = names.map(name => this.topicName(name)).filter(name => existing.has(name))
     const metadata =
       present.length === 0
         ? undefined
         : await this.#admin.metadata({ topics: [...present], forceUpdate: true })
     return new Map(
       names.map(name => {
-        const topic = metadata?.topics.get(name)
+        const topic = metadata?.topics.get(this.topicName(name))
         if (topic === undefined) return [name, undefined]
         return [
           name,
@@ -62,10 +68,11 @@ export class KafkaProbe implements BusProbe {
   }
 
   async newestRecords(topics: readonly string[]): Promise<Map<string, number | undefined>> {
-    const metadata = await this.#admin.metadata({ topics: [...topics] })
+    const names = topics.map(topic => this.topicName(topic))
+    const metadata = await this.#admin.metadata({ topics: [...names] })
     // MAX_TIMESTAMP (KIP-734): the partition's record with the largest timestamp; -1 when empty.
     const listed = await this.#admin.listOffsets({
-      topics: topics.map(name => ({
+      topics: names.map(name => ({
         name,
         partitions: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, p) => ({
           partitionIndex: p,
@@ -75,7 +82,7 @@ export class KafkaProbe implements BusProbe {
     })
     return new Map(
       topics.map(name => {
-        const stamps = (listed.find(t => t.name === name)?.partitions ?? [])
+        const stamps = (listed.find(t => t.name === this.topicName(name))?.partitions ?? [])
           .map(p => Number(p.timestamp))
           .filter(ms => ms > 0)
         return [name, stamps.length === 0 ? undefined : Math.max(...stamps)]
