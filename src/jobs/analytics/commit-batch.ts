@@ -21,9 +21,11 @@ import {
   sentimentSeriesSince,
   writeArticleSentiment
 } from '../../store/writers/sentiment.ts'
+import type { ImpactRow } from '../../store/writers/impact.ts'
 import { writeSpreads } from '../../store/writers/spreads.ts'
 import { type AlertDraft, sentimentSwing } from './alerts/rules.ts'
 import { INTERVALS, bucketOf } from './candles/intervals.ts'
+import { refreshImpact } from './impact/refresh-impact.ts'
 import type { BatchWork } from './process-batch.ts'
 import type { AnalyticsSettings } from './settings.ts'
 import { isoToMicros } from '../../lib/event-time.ts'
@@ -31,6 +33,8 @@ import { isoToMicros } from '../../lib/event-time.ts'
 export interface CommitResult {
   sentimentPoints: SentimentPoint[]
   alerts: AlertV1[]
+  /** News impact rows written by this batch. */
+  impact: ImpactRow[]
 }
 
 export interface CommitOptions {
@@ -134,7 +138,9 @@ export async function commitBatch(
     await writeIndicators(tx, work.indicators)
     await writeSpreads(tx, work.spreads)
     const news = await sentiment(tx, work, options.settings)
+    // Before the impact: it reads the symbols' watermarks as this batch leaves them.
     await writeJobState(tx, options.job, work.states)
+    const impact = await refreshImpact(tx, options.job, work, options.settings.latenessMicros)
     await writeJobOffsets(
       tx,
       options.job,
@@ -142,6 +148,6 @@ export async function commitBatch(
     )
     const alerts = options.toAlerts([...work.drafts, ...news.drafts])
     if (alerts.length > 0) await options.publishAlerts(alerts)
-    return { sentimentPoints: news.points, alerts }
+    return { sentimentPoints: news.points, alerts, impact }
   })
 }

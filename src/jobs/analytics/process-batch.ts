@@ -36,6 +36,8 @@ export interface BatchWork {
   /** Per code ('BTC', '*'), the earliest publication time of this batch's articles. */
   sentimentFrom: Map<string, number>
   drafts: AlertDraft[]
+  /** Per symbol whose trades this batch reached, its watermark before the batch (news impact). */
+  watermarksBefore: Map<string, number | null>
   states: KeyState[]
   /** Offsets to commit, with what the database must still hold for them (the fence). */
   offsets: (PartitionOffset & { expected: number })[]
@@ -81,6 +83,7 @@ function applyRecord(
   if (decoded.kind === 'trade') {
     const t = decoded.value
     const candles = state.candlesFor(partition, t.symbol)
+    if (!work.watermarksBefore.has(t.symbol)) work.watermarksBefore.set(t.symbol, candles.watermark)
     const price = parseDecimal(t.price)
     const qty = parseDecimal(t.qty)
     const trade = {
@@ -182,6 +185,7 @@ export function processBatch(
     sentiment: [],
     sentimentFrom: new Map(),
     drafts: [],
+    watermarksBefore: new Map(),
     states: [],
     offsets: [],
     outcomes: new Map()

@@ -162,6 +162,11 @@ export class SymbolCandles {
     return { candles: this.#candles.size, seenRanges: this.#seen.size }
   }
 
+  /** The newest trade time applied (µs), as committed: null before the first trade. */
+  get watermark(): number | null {
+    return this.#candles.savedWatermark
+  }
+
   toState(): TradeKeyState {
     return { watermark: this.#candles.savedWatermark, seen: this.#seen.toJSON() }
   }

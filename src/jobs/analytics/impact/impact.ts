@@ -1,0 +1,180 @@
+/**
+ * News impact, the method (docs/impact.md): how far a symbol's price moved in the horizons after an
+ * article's publication, against how far it moves in an ordinary minute, and how much traded. Pure:
+ * one-minute candles in, one result per horizon out, so that a recomputation from the same stored
+ * candles gives the same answer whoever runs it and however often.
+ *
+ * With P = floor_minute(published):
+ * - p0 = close of the latest candle starting in [P − 24 h, P); p_h = close of the latest candle starting
+ *   in [P − 24 h, floor_minute(published + h)); return = p_h / p0 − 1 (exact, 12 decimals);
+ * - σ = population standard deviation of the 1440 one-minute log returns of the minutes in
+ *   [P − 24 h, P), a minute without trades keeping the previous close (Kraken's convention), counted
+ *   from the first minute whose previous close is known; fewer than 30 returns: no σ;
+ * - abnormal = return / (σ √(h in minutes)), 6 decimals; null without σ or when σ is 0;
+ * - volume ratio = volume of the candles in [P, floor_minute(published + h)) over the volume in
+ *   [P − 24 h, P) scaled to the same length (exact, 6 decimals); null when nothing traded before.
+ * No candle in the 24 h before P: every figure is null (unknown, not zero).
+ */
+import {
+  type Decimal,
+  ZERO,
+  add,
+  compare,
+  divide,
+  formatDecimal,
+  isPositive,
+  multiply,
+  subtract,
+  toNumber
+} from '../../../lib/decimal.ts'
+import { MICROS_PER_MINUTE } from '../../../lib/event-time.ts'
+
+export const IMPACT_HORIZONS = [
+  { name: '5m', minutes: 5 },
+  { name: '30m', minutes: 30 },
+  { name: '2h', minutes: 120 },
+  { name: '24h', minutes: 1440 }
+] as const
+
+export type HorizonName = (typeof IMPACT_HORIZONS)[number]['name']
+
+/** Minutes of history before the publication that σ, p0 and the volume baseline read. */
+export const BASELINE_MINUTES = 1440
+/** Fewer one-minute returns than this before the publication: σ is not estimated. */
+export const MIN_RETURNS = 30
+export const RETURN_SCALE = 12
+export const RATIO_SCALE = 6
+
+export interface MinuteCandle {
+  /** Bucket start, µs since the epoch. */
+  bucket: number
+  close: Decimal
+  volume: Decimal
+}
+
+export interface HorizonImpact {
+  horizon: HorizonName
+  /** floor_minute(published + h), µs: the candles read start before it. */
+  windowEnd: number
+  p0: Decimal | null
+  pH: Decimal | null
+  returnH: Decimal | null
+  sigma: number | null
+  /** Decimal text at 6 decimals. */
+  abnormal: string | null
+  volumeRatio: Decimal | null
+  /** No trade the job still accepts can change this horizon's candles. */
+  final: boolean
+}
+
+export interface ImpactInput {
+  publishedMicros: number
+  /** One-minute candles of the symbol, oldest first; at least [P − 24 h − 1 min, the last window end). */
+  candles: readonly MinuteCandle[]
+  /** The symbol's event-time watermark in the analytics job (null: no trade seen yet). */
+  watermark: number | null
+  latenessMicros: number
+}
+
+const ONE: Decimal = { units: 1n, scale: 0 }
+
+export const floorMinute = (micros: number): number =>
+  Math.floor(micros / MICROS_PER_MINUTE) * MICROS_PER_MINUTE
+
+/** The earliest candle the computation reads, for a publication time. */
+export const firstCandleNeeded = (publishedMicros: number): number =>
+  floorMinute(publishedMicros) - (BASELINE_MINUTES + 1) * MICROS_PER_MINUTE
+
+export const windowEndOf = (publishedMicros: number, minutes: number): number =>
+  floorMinute(publishedMicros + minutes * MICROS_PER_MINUTE)
+
+/** Latest close among candles starting in [from, before). */
+function closeBefore(candles: readonly MinuteCandle[], from: number, before: number): Decimal | null {
+  let close: Decimal | null = null
+  for (const c of candles) {
+    if (c.bucket >= before) break
+    if (c.bucket >= from) close = c.close
+  }
+  return close
+}
+
+function volumeIn(candles: readonly MinuteCandle[], from: number, before: number): Decimal {
+  let sum = ZERO
+  for (const c of candles) {
+    if (c.bucket >= before) break
+    if (c.bucket >= from) sum = add(sum, c.volume)
+  }
+  return sum
+}
+
+/** σ of the one-minute log returns in [start − 24 h, start), gaps carrying the previous close. */
+export function minuteSigma(candles: readonly MinuteCandle[], start: number): number | null {
+  const from = start - BASELINE_MINUTES * MICROS_PER_MINUTE
+  const closes = new Map<number, number>()
+  for (const c of candles) {
+    if (c.bucket >= start) break
+    if (c.bucket >= from - MICROS_PER_MINUTE) closes.set(c.bucket, toNumber(c.close))
+  }
+  let previous = closes.get(from - MICROS_PER_MINUTE)
+  const returns: number[] = []
+  for (let minute = from; minute < start; minute += MICROS_PER_MINUTE) {
+    const close = closes.get(minute) ?? previous
+    if (previous !== undefined && close !== undefined) returns.push(Math.log(close / previous))
+    previous = close
+  }
+  if (returns.length < MIN_RETURNS) return null
+  const mean = returns.reduce((s, r) => s + r, 0) / returns.length
+  return Math.sqrt(returns.reduce((s, r) => s + (r - mean) ** 2, 0) / returns.length)
+}
+
+/** Six decimals, without a negative zero. */
+function sixDecimals(value: number): string | null {
+  if (!Number.isFinite(value)) return null
+  const text = value.toFixed(RATIO_SCALE)
+  return Number(text) === 0 ? (0).toFixed(RATIO_SCALE) : text
+}
+
+export function computeImpact(input: ImpactInput): HorizonImpact[] {
+  const { candles, publishedMicros } = input
+  const start = floorMinute(publishedMicros)
+  const from = start - BASELINE_MINUTES * MICROS_PER_MINUTE
+  const p0 = closeBefore(candles, from, start)
+  const sigma = p0 === null ? null : minuteSigma(candles, start)
+  const baseline = volumeIn(candles, from, start)
+  const settledBefore = input.watermark === null ? -Infinity : input.watermark - input.latenessMicros
+  return IMPACT_HORIZONS.map(({ name, minutes }) => {
+    const windowEnd = windowEndOf(publishedMicros, minutes)
+    // A trade older than watermark − lateness is refused, so candles ending by then are settled.
+    const final = windowEnd <= settledBefore
+    if (p0 === null || !isPositive(p0)) {
+      return {
+        horizon: name,
+        windowEnd,
+        p0,
+        pH: null,
+        returnH: null,
+        sigma,
+        abnormal: null,
+        volumeRatio: null,
+        final
+      }
+    }
+    const pH = closeBefore(candles, from, windowEnd) ?? p0
+    const returnH = subtract(divide(pH, p0, RETURN_SCALE, 'half-even'), ONE)
+    const abnormal =
+      sigma === null || sigma === 0 ? null : sixDecimals(toNumber(returnH) / (sigma * Math.sqrt(minutes)))
+    const volumeRatio =
+      compare(baseline, ZERO) > 0
+        ? divide(
+            multiply(volumeIn(candles, start, windowEnd), { units: BigInt(BASELINE_MINUTES), scale: 0 }),
+            multiply(baseline, { units: BigInt(minutes), scale: 0 }),
+            RATIO_SCALE,
+            'half-even'
+          )
+        : null
+    return { horizon: name, windowEnd, p0, pH, returnH, sigma, abnormal, volumeRatio, final }
+  })
+}
+
+export const formatOrNull = (value: Decimal | null): string | null =>
+  value === null ? null : formatDecimal(value)

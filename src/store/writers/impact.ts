@@ -1,0 +1,155 @@
+/**
+ * News impact rows (migration 005) and what the analytics job reads to compute them: the symbols
+ * with candles, a symbol's one-minute candles, its watermark, and the rows its candles can still
+ * change. Every write carries a row's complete new state, computed from stored candles, so writing
+ * it again is the same as writing it once.
+ *
+ * Articles come through every partition and a symbol's candles through one, so an article's row and
+ * a late trade's candle can be written by two instances at once. Callers hold the symbol's
+ * IMPACT_LOCK for the transaction, taken after their candles are written: whichever commits second
+ * reads what the first committed.
+ */
+import type { Queryable } from '../database.ts'
+import { columns } from './sql-arrays.ts'
+
+/** First key of the pg_advisory_xact_lock(int, int) pair; the second is hashtext(symbol). */
+export const IMPACT_LOCK = 1_229_800_532
+
+export interface ImpactRow {
+  articleId: string
+  symbol: string
+  horizon: string
+  publishedAt: string
+  windowEnd: string
+  p0: string | null
+  pH: string | null
+  returnH: string | null
+  sigma: number | null
+  abnormal: string | null
+  volumeRatio: string | null
+  final: boolean
+}
+
+/** Locks the symbols' impact rows for this transaction, in one global order (no deadlock). */
+export async function lockImpactSymbols(q: Queryable, symbols: readonly string[]): Promise<void> {
+  const { rows } = await q.query<{ h: number }>(
+    'select distinct hashtext(s) as h from unnest($1::text[]) as s order by h',
+    [[...symbols]]
+  )
+  for (const { h } of rows) await q.query('select pg_advisory_xact_lock($1, $2)', [IMPACT_LOCK, h])
+}
+
+/** Symbols with candles whose base asset (BTC of BTC/USD) is one of the codes. */
+export async function symbolsWithCandles(q: Queryable, codes: readonly string[]): Promise<string[]> {
+  if (codes.length === 0) return []
+  // A loose index scan over the candles' primary key: one probe per symbol, not a table read.
+  const { rows } = await q.query<{ symbol: string }>(
+    `with recursive s(symbol) as (
+       (select symbol from candles order by symbol limit 1)
+       union all
+       select (select c.symbol from candles c where c.symbol > s.symbol order by c.symbol limit 1)
+         from s where s.symbol is not null
+     )
+     select symbol from s where symbol is not null and split_part(symbol, '/', 1) = any($1::text[])
+     order by symbol`,
+    [[...codes]]
+  )
+  return rows.map(r => r.symbol)
+}
+
+export interface StoredMinute {
+  bucket: string
+  close: string
+  volume: string
+}
+
+/** One-minute candles of a symbol starting in [from, before), oldest first. */
+export async function minuteCandles(
+  q: Queryable,
+  symbol: string,
+  from: string,
+  before: string
+): Promise<StoredMinute[]> {
+  const { rows } = await q.query<StoredMinute>(
+    `select bucket, close, volume from candles
+      where symbol = $1 and interval = '1m' and bucket >= $2 and bucket < $3
+      order by bucket`,
+    [symbol, from, before]
+  )
+  return rows
+}
+
+/** The analytics job's committed event-time watermark (µs) of each symbol's trades. */
+export async function tradeWatermarks(
+  q: Queryable,
+  job: string,
+  symbols: readonly string[]
+): Promise<Map<string, number>> {
+  if (symbols.length === 0) return new Map()
+  // Trade partitions and ticker partitions both key their state by symbol; a trade state has `seen`.
+  const { rows } = await q.query<{ key: string; watermark: number }>(
+    `select key, max((state->>'watermark')::float8) as watermark from job_state
+      where job = $1 and key = any($2::text[]) and state ? 'seen' and state->>'watermark' is not null
+      group by key`,
+    [job, [...symbols]]
+  )
+  return new Map(rows.map(r => [r.key, Number(r.watermark)]))
+}
+
+export interface PendingImpact {
+  articleId: string
+  publishedAt: string
+}
+
+/**
+ * Articles with a horizon of the symbol not yet final: all of them, or only those with a horizon the
+ * watermark has just settled (window ending by `settledBefore`).
+ */
+export async function pendingImpact(
+  q: Queryable,
+  symbol: string,
+  options: { all: boolean; settledBefore: string }
+): Promise<PendingImpact[]> {
+  const { rows } = await q.query<PendingImpact>(
+    `select distinct article_id as "articleId", published_at as "publishedAt" from article_impact
+      where symbol = $1 and not final and ($2 or window_end <= $3)`,
+    [symbol, options.all, options.settledBefore]
+  )
+  return rows
+}
+
+/** Forgets the rows of articles about to be recomputed (their coins may have changed). */
+export async function deleteArticleImpact(q: Queryable, articleIds: readonly string[]): Promise<void> {
+  if (articleIds.length === 0) return
+  await q.query('delete from article_impact where article_id = any($1::text[])', [[...articleIds]])
+}
+
+const UPSERT = `insert into article_impact (article_id, symbol, horizon, published_at, window_end, p0, p_h,
+  return_h, sigma, abnormal, volume_ratio, final)
+select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::numeric[],
+  $7::numeric[], $8::numeric[], $9::float8[], $10::numeric[], $11::numeric[], $12::bool[])
+on conflict (article_id, symbol, horizon) do update set published_at = excluded.published_at,
+  window_end = excluded.window_end, p0 = excluded.p0, p_h = excluded.p_h, return_h = excluded.return_h,
+  sigma = excluded.sigma, abnormal = excluded.abnormal, volume_ratio = excluded.volume_ratio,
+  final = excluded.final, computed_at = now()`
+
+export async function writeImpact(q: Queryable, rows: readonly ImpactRow[]): Promise<void> {
+  if (rows.length === 0) return
+  await q.query(
+    UPSERT,
+    columns(rows, 12, r => [
+      r.articleId,
+      r.symbol,
+      r.horizon,
+      r.publishedAt,
+      r.windowEnd,
+      r.p0,
+      r.pH,
+      r.returnH,
+      r.sigma,
+      r.abnormal,
+      r.volumeRatio,
+      r.final
+    ])
+  )
+}

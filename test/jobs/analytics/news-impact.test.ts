@@ -1,0 +1,281 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { ConsumedRecord } from '../../../src/bus/bus.ts'
+import { configFromEnv } from '../../../src/config/config.ts'
+import { commitBatch } from '../../../src/jobs/analytics/commit-batch.ts'
+import { processBatch } from '../../../src/jobs/analytics/process-batch.ts'
+import { analyticsSettings } from '../../../src/jobs/analytics/settings.ts'
+import { AnalyticsState, type PartitionKind } from '../../../src/jobs/analytics/state/partition-state.ts'
+import type { Database } from '../../../src/store/database.ts'
+import type { ArticleV1 } from '../../../src/schemas/article.v1.ts'
+import type { TradeV1 } from '../../../src/schemas/trade.v1.ts'
+import { migrate } from '../../../src/store/migrator.ts'
+import { PgliteDatabase } from '../../../src/store/pglite/pglite-database.ts'
+import {
+  createTestDatabase,
+  testWithoutTimescale,
+  timescaleDefaults,
+  timescaleUnavailable
+} from '../../helpers/db.ts'
+import { article } from '../../helpers/messages.ts'
+import { naiveImpact } from '../../helpers/naive-impact.ts'
+import { jitter, syntheticTrades } from '../../helpers/synthetic-trades.ts'
+
+const settings = analyticsSettings(configFromEnv({}).analytics)
+const LATENESS_MS = settings.latenessMicros / 1000
+const START = Date.UTC(2026, 4, 4, 0, 0) * 1000
+const JOB = 'impact'
+const SYMBOLS = ['BTC/USD', 'ETH/USD', 'SOL/USD'] as const
+const PER_BATCH = 250
+const kindOf = (topic: string): PartitionKind | undefined =>
+  topic === 'trades' ? 'trade' : topic === 'articles' ? 'article' : undefined
+
+function record(
+  topic: string,
+  partition: number,
+  offset: number,
+  key: string,
+  value: unknown
+): ConsumedRecord {
+  return {
+    topic,
+    partition,
+    offset: BigInt(offset),
+    key,
+    value: Buffer.from(JSON.stringify(value)),
+    headers: {},
+    timestamp: 0
+  }
+}
+
+/** Per symbol, ~52 h of trades delivered slightly out of order, a few beyond the lateness. */
+function market(): Map<string, TradeV1[]> {
+  return new Map(
+    SYMBOLS.map((symbol, s) => {
+      const trades = syntheticTrades({
+        symbol,
+        count: 12_000,
+        startMicros: START,
+        seed: 40 + s,
+        maxGapMicros: 40_000_000
+      })
+      const order = jitter(trades, 6, 70 + s)
+      // Far too late: trade 5000 arrives after trade 5600 (~3 h later); refused by the job and the reference.
+      const late = order.findIndex(t => t.tradeId === trades[5000]?.tradeId)
+      const [moved] = order.splice(late, 1)
+      if (moved !== undefined) order.splice(5600, 0, moved)
+      return [symbol, order]
+    })
+  )
+}
+
+/** The trades a candle builder counts: in delivery order, none older than the watermark − lateness. */
+function accepted(delivered: readonly TradeV1[]): { trades: TradeV1[]; watermark: number } {
+  let watermark = -Infinity
+  const trades: TradeV1[] = []
+  for (const t of delivered) {
+    const ts = Date.parse(t.exchangeTs)
+    if (ts < watermark - LATENESS_MS) continue
+    watermark = Math.max(watermark, ts)
+    trades.push(t)
+  }
+  return { trades, watermark }
+}
+
+const at = (trades: readonly TradeV1[], i: number, plusMs: number): string =>
+  new Date(Date.parse((trades[i] as TradeV1).exchangeTs) + plusMs).toISOString()
+
+interface StoredImpact {
+  articleId: string
+  symbol: string
+  horizon: string
+  p0: string | null
+  pH: string | null
+  returnH: string | null
+  abnormal: string | null
+  volumeRatio: string | null
+  final: boolean
+}
+
+async function storedImpact(db: Database): Promise<StoredImpact[]> {
+  const { rows } = await db.query<StoredImpact>(
+    `select article_id as "articleId", symbol, horizon, p0, p_h as "pH", return_h as "returnH", abnormal,
+            volume_ratio as "volumeRatio", final
+       from article_impact order by article_id, symbol, horizon`
+  )
+  return rows
+}
+
+async function impactScenario(db: Database): Promise<void> {
+  const delivered = market()
+  const btc = delivered.get('BTC/USD') as TradeV1[]
+  const eth = delivered.get('ETH/USD') as TradeV1[]
+  const twoCoins = article('Bitcoin and ether rally as ETF inflows surge', {
+    publishedAt: at(btc, 6000, 17_500),
+    coins: [
+      { code: 'BTC', mentions: 2, inTitle: true },
+      { code: 'ETH', mentions: 1, inTitle: true }
+    ]
+  })
+  const beforeRestart = article('Bitcoin slides after exchange outage', { publishedAt: at(btc, 7000, 3_000) })
+  const untracked = article('Dogecoin community votes on a logo', {
+    publishedAt: at(btc, 6500, 0),
+    coins: [{ code: 'DOGE', mentions: 3, inTitle: true }]
+  })
+  const tooEarly = article('Ether opens the week flat', {
+    publishedAt: at(eth, 10, 1_000),
+    coins: [{ code: 'ETH', mentions: 1, inTitle: true }]
+  })
+  const beforeHistory = article('Solana a week ago', {
+    publishedAt: new Date(START / 1000 - 3 * 86_400_000).toISOString(),
+    coins: [{ code: 'SOL', mentions: 1, inTitle: true }]
+  })
+  // Each article arrives with the batch holding BTC's trade at its index (after its publication).
+  const arrivals = new Map<number, ArticleV1[]>([
+    [0, [tooEarly, beforeHistory]],
+    [6000 / PER_BATCH, [twoCoins, untracked]],
+    [7000 / PER_BATCH, [beforeRestart]]
+  ])
+  const restartAfter = 7000 / PER_BATCH
+  const batches: ConsumedRecord[][] = []
+  let articleOffset = 0
+  for (let b = 0; b * PER_BATCH < btc.length; b++) {
+    const batch = SYMBOLS.flatMap((symbol, partition) =>
+      (delivered.get(symbol) as TradeV1[])
+        .slice(b * PER_BATCH, (b + 1) * PER_BATCH)
+        .map((t, i) => record('trades', partition, b * PER_BATCH + i, symbol, t))
+    )
+    for (const a of arrivals.get(b) ?? []) batch.push(record('articles', 0, articleOffset++, a.id, a))
+    batches.push(batch)
+  }
+  const partitions = [0, 1, 2]
+    .map(partition => ({ topic: 'trades', partition }))
+    .concat([{ topic: 'articles', partition: 0 }])
+  const run = async (state: AnalyticsState, batch: ConsumedRecord[]): Promise<void> => {
+    await state.ensureLoaded(db, partitions)
+    const work = processBatch(batch, state, settings)
+    await commitBatch(db, work, {
+      job: JOB,
+      settings,
+      toAlerts: () => [],
+      publishAlerts: async () => undefined
+    })
+    // Committed: the in-memory state is now what the database holds (as the analytics role does).
+    for (const offset of work.offsets) {
+      const partition = state.get(offset)
+      if (partition !== undefined) partition.nextOffset = offset.nextOffset
+    }
+  }
+
+  let state = new AnalyticsState(JOB, settings, kindOf)
+  for (const [b, batch] of batches.entries()) {
+    await run(state, batch)
+    if (b !== restartAfter) continue
+    // Between the publication and its 2 h horizon: the short horizons are final, the long ones not yet.
+    const pending = (await storedImpact(db)).filter(r => r.articleId === beforeRestart.id)
+    assert.deepEqual(
+      pending.map(r => [r.horizon, r.final]),
+      [
+        ['24h', false],
+        ['2h', false],
+        ['30m', true],
+        ['5m', true]
+      ]
+    )
+    // A restart: the state is rebuilt from the database and the last batch delivered again.
+    state = new AnalyticsState(JOB, settings, kindOf)
+    await run(state, batch)
+  }
+
+  const stored = await storedImpact(db)
+  assert.equal(stored.filter(r => r.articleId === untracked.id).length, 0, 'no tracked coin: no record')
+  const expected = [
+    { article: twoCoins, symbol: 'BTC/USD' },
+    { article: twoCoins, symbol: 'ETH/USD' },
+    { article: beforeRestart, symbol: 'BTC/USD' },
+    { article: tooEarly, symbol: 'ETH/USD' },
+    { article: beforeHistory, symbol: 'SOL/USD' }
+  ]
+  assert.equal(stored.length, expected.length * 4)
+  for (const { article: a, symbol } of expected) {
+    const { trades, watermark } = accepted(delivered.get(symbol) as TradeV1[])
+    for (const reference of naiveImpact(trades, symbol, a.publishedAt)) {
+      const row = stored.find(
+        r => r.articleId === a.id && r.symbol === symbol && r.horizon === reference.horizon
+      )
+      const what = `${a.title} × ${symbol} at ${reference.horizon}`
+      assert.ok(row, what)
+      assert.equal(row.p0, reference.p0, `${what}: p0`)
+      assert.equal(row.pH, reference.pH, `${what}: p_h`)
+      assert.equal(row.returnH, reference.returnH, `${what}: return`)
+      assert.equal(row.volumeRatio, reference.volumeRatio, `${what}: volume ratio`)
+      if (reference.abnormal === null) assert.equal(row.abnormal, null, `${what}: abnormal`)
+      else
+        assert.ok(
+          Math.abs(Number(row.abnormal) - reference.abnormal) <= 5e-7 + 1e-9,
+          `${what}: abnormal ${row.abnormal} vs ${reference.abnormal}`
+        )
+      const windowEnd =
+        Math.floor(
+          (Date.parse(a.publishedAt) +
+            { '5m': 5, '30m': 30, '2h': 120, '24h': 1440 }[reference.horizon] * 60_000) /
+            60_000
+        ) * 60_000
+      assert.equal(row.final, windowEnd <= watermark - LATENESS_MS, `${what}: final`)
+    }
+  }
+  const twoCoinRows = stored.filter(r => r.articleId === twoCoins.id)
+  assert.ok(
+    twoCoinRows.every(r => r.final && r.abnormal !== null),
+    'the two-coin article is final with abnormal moves'
+  )
+  assert.notEqual(
+    twoCoinRows.find(r => r.symbol === 'BTC/USD' && r.horizon === '2h')?.returnH,
+    twoCoinRows.find(r => r.symbol === 'ETH/USD' && r.horizon === '2h')?.returnH,
+    'each coin moves on its own candles'
+  )
+  const early = stored.filter(r => r.articleId === tooEarly.id)
+  assert.ok(
+    early.every(r => r.p0 !== null && r.abnormal === null),
+    'fewer than 30 returns before: no abnormal'
+  )
+  const none = stored.filter(r => r.articleId === beforeHistory.id)
+  assert.ok(
+    none.every(r => r.p0 === null && r.returnH === null && r.abnormal === null && r.volumeRatio === null),
+    'no candles around the publication: nulls, not zeros'
+  )
+}
+
+const NAME =
+  'impact equals a recomputation from the accepted trades, through late trades, a restart between publication and horizon, and redelivery'
+
+test(`${NAME} (PostgreSQL)`, async () => {
+  const database = await createTestDatabase()
+  try {
+    await impactScenario(database.db)
+  } finally {
+    await database.drop()
+  }
+})
+
+test(`${NAME} (PGlite)`, async () => {
+  const db = await PgliteDatabase.open()
+  try {
+    await migrate(db)
+    await impactScenario(db)
+  } finally {
+    await db.close()
+  }
+})
+
+const noTimescale = await timescaleUnavailable()
+if (noTimescale === undefined) {
+  test(`${NAME} (TimescaleDB)`, async () => {
+    const database = await createTestDatabase({ timescale: timescaleDefaults })
+    try {
+      await impactScenario(database.db)
+    } finally {
+      await database.drop()
+    }
+  })
+} else testWithoutTimescale(`${NAME} (TimescaleDB)`, noTimescale)
