@@ -68,6 +68,8 @@ export function createBusMetrics(registry: Registry) {
       name: 'cryptoviz_bus_consumer_lag_records',
       help: 'Records not yet committed by the group (end offset minus committed offset), per partition; read every LAG_POLL_INTERVAL_MS.',
       labelNames: ['group', 'topic', 'partition'] as const,
+      // Every member of a group reads the same lag: threads of one process report it once.
+      aggregator: 'max',
       registers
     }),
     lagPollFailures: new Counter({

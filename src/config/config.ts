@@ -4,6 +4,7 @@
  * `Config` and never reads `process.env`.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { parse as parseDotenv } from 'dotenv'
 import { CryptoVizError, ErrorCodes } from '../errors/errors.ts'
@@ -46,6 +47,8 @@ export interface Config {
   readonly topics: {
     readonly partitions: number
     readonly replicationFactor: number
+    /** Replicas that must hold a record before an acks=all write succeeds (topic min.insync.replicas). */
+    readonly minInsyncReplicas: number
     readonly retentionHours: number
     readonly deadLetterRetentionHours: number
   }
@@ -141,6 +144,10 @@ export interface Config {
   }
   readonly analytics: {
     readonly groupId: string
+    /** Partition workers (threads) of one analytics process; `auto` already resolved. */
+    readonly workers: number
+    /** Old-space limit of each worker thread (MiB); 0: Node's default. */
+    readonly workerHeapMb: number
     readonly batchMaxRecords: number
     readonly batchMaxWaitMs: number
     readonly latenessMs: number
@@ -255,6 +262,7 @@ export function configFromEnv(env: Env): Config {
     topics: {
       partitions: v.TOPIC_PARTITIONS,
       replicationFactor: v.TOPIC_REPLICATION_FACTOR,
+      minInsyncReplicas: checkedMinInsync(v.TOPIC_MIN_INSYNC_REPLICAS, v.TOPIC_REPLICATION_FACTOR),
       retentionHours: v.TOPIC_RETENTION_HOURS,
       deadLetterRetentionHours: v.DEAD_LETTER_RETENTION_HOURS
     },
@@ -339,6 +347,12 @@ export function configFromEnv(env: Env): Config {
     },
     analytics: {
       groupId: v.ANALYTICS_GROUP_ID,
+      // More workers than partitions would sit idle; more than cores would only contend.
+      workers:
+        v.ANALYTICS_WORKERS === 'auto'
+          ? Math.min(availableParallelism(), v.TOPIC_PARTITIONS)
+          : v.ANALYTICS_WORKERS,
+      workerHeapMb: v.ANALYTICS_WORKER_HEAP_MB,
       batchMaxRecords: v.ANALYTICS_BATCH_MAX_RECORDS,
       batchMaxWaitMs: v.ANALYTICS_BATCH_MAX_WAIT_MS,
       latenessMs: v.ANALYTICS_LATENESS_MS,
@@ -380,6 +394,19 @@ export function configFromEnv(env: Env): Config {
 }
 
 /** A feed named in NEWS_ARTICLE_FETCH must exist: a misspelt name would silently fetch nothing. */
+/** More in-sync replicas than copies would refuse every acks=all write. */
+function checkedMinInsync(minInsync: number, replicationFactor: number): number {
+  if (minInsync > replicationFactor) {
+    throw new CryptoVizError(
+      ErrorCodes.CONFIG_INVALID,
+      `invalid configuration:\n  TOPIC_MIN_INSYNC_REPLICAS: ${minInsync} is more than TOPIC_REPLICATION_FACTOR (${replicationFactor}); ` +
+        'every write would be refused. On a three-broker cluster use 3 and 2; on one broker, 1 and 1',
+      { fatal: true }
+    )
+  }
+  return minInsync
+}
+
 function checkedSelection(selection: FeedSelection, feeds: readonly FeedSpec[]): FeedSelection {
   const named = selection.kind === 'all' ? selection.except : selection.names
   const unknown = named.filter(name => !feeds.some(feed => feed.name === name))

@@ -25,6 +25,20 @@ export function integer(min: number, max: number): Parser<number> {
   }
 }
 
+/** `auto` (the caller decides from the machine) or an integer in [min, max]. */
+export function integerOrAuto(min: number, max: number): Parser<number | 'auto'> {
+  const whole = integer(min, max)
+  const expects = `auto, or ${whole.expects}`
+  return {
+    expects,
+    parse(raw) {
+      if (raw.trim() === 'auto') return 'auto'
+      if (!/^-?\d+$/.test(raw.trim())) fail(expects, raw)
+      return whole.parse(raw)
+    }
+  }
+}
+
 /** A decimal number (not necessarily whole), e.g. thresholds such as 2.5. */
 export function number(min: number, max: number): Parser<number> {
   const expects = `a number from ${min} to ${max}`

@@ -9,6 +9,7 @@ import {
   decimal,
   hostPort,
   integer,
+  integerOrAuto,
   integerOneOf,
   list,
   number,
@@ -218,6 +219,16 @@ export const variables = {
     text(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore or dash'),
     'crypto-viz-analytics',
     'Kafka consumer group of the analytics role.'
+  ),
+  ANALYTICS_WORKERS: variable(
+    integerOrAuto(1, 16),
+    'auto',
+    'Partition workers of one analytics process (worker threads, each a member of the consumer group with its own state and database connections); auto: one per core, at most one per partition (TOPIC_PARTITIONS). 1 keeps everything on the main thread; the embedded bus and database always use one.'
+  ),
+  ANALYTICS_WORKER_HEAP_MB: variable(
+    integer(0, 65_536),
+    '0',
+    "Old-space heap limit of each analytics worker thread in MiB (0: Node's default); a worker that exceeds it dies and the role reports it."
   ),
   ANALYTICS_BATCH_MAX_RECORDS: variable(integer(1, 100_000), '2000', 'Records per analytics batch at most.'),
   ANALYTICS_BATCH_MAX_WAIT_MS: variable(

@@ -33,6 +33,8 @@ export async function hostRole(
     KAFKA_SERVERS: (options.servers ?? testKafka.servers).join(','),
     DATABASE_URL: options.databaseUrl,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    // One member of the group per hosted role, unless the test asks for partition workers.
+    ANALYTICS_WORKERS: '1',
     ...options.env
   })
   const log = config.log.level === 'silent' ? silentLogger() : createLogger(config, role.name)

@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { apiMetrics } from '../../src/api/metrics.ts'
 import { createBusMetrics } from '../../src/bus/bus-metrics.ts'
 import { analyticsMetrics } from '../../src/jobs/analytics/analytics-metrics.ts'
+import { workerPoolMetrics } from '../../src/jobs/analytics/workers/worker-pool.ts'
 import { ingestMetrics } from '../../src/jobs/ingest/ingest-metrics.ts'
 import { createMetricsRegistry } from '../../src/ops/metrics.ts'
 import { createProducerMetrics } from '../../src/sources/producer-metrics.ts'
@@ -16,6 +17,7 @@ function registeredMetrics(): Map<string, { type: string; labels: string[] }> {
   createProducerMetrics(registry)
   ingestMetrics(registry)
   analyticsMetrics(registry)
+  workerPoolMetrics(registry)
   apiMetrics(registry)
   createBusMetrics(registry)
   new InstrumentedDatabase({ kind: 'postgres' } as unknown as Database, registry)

@@ -54,6 +54,8 @@ export function analyticsMetrics(registry: Registry) {
     lastBatch: new Gauge({
       name: 'cryptoviz_analytics_last_batch_timestamp_seconds',
       help: 'When the last batch was committed (Unix time).',
+      // Summed over an analytics process's worker threads, the latest is the one that means something.
+      aggregator: 'max',
       registers
     }),
     liveFailures: new Counter({

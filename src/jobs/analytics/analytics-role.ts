@@ -10,6 +10,7 @@
  * a trade, and two instances produce what one would.
  */
 import type { ConsumedRecord, TopicPartition } from '../../bus/bus.ts'
+import { busKind } from '../../bus/create-bus.ts'
 import { describeError, isCryptoVizError } from '../../errors/errors.ts'
 import { nowIsoMicros } from '../../lib/time.ts'
 import type { Role, RoleContext, RunningRole } from '../../runtime/role.ts'
@@ -27,6 +28,8 @@ import { commitBatch } from './commit-batch.ts'
 import { processBatch } from './process-batch.ts'
 import { type AnalyticsSettings, analyticsSettings } from './settings.ts'
 import { AnalyticsState, type PartitionKind } from './state/partition-state.ts'
+import { mirrorWorkerMetrics } from './workers/thread-metrics.ts'
+import { WorkerPool } from './workers/worker-pool.ts'
 
 export interface AnalyticsRoleOptions {
   /** Topics to read and to publish alerts to (defaults: the declared topics). */
@@ -169,41 +172,92 @@ class AnalyticsJob {
   }
 }
 
+/** The job on this thread: one member of the group. */
+async function startJob(context: RoleContext, options: AnalyticsRoleOptions): Promise<RunningRole> {
+  const { config, log } = context
+  const db = await context.database()
+  const job = new AnalyticsJob(context, db, jobTopics(options.topics))
+  context.health.register('analytics', () => job.health.check())
+  const subscription = await context.bus.subscribe({
+    groupId: options.groupId ?? config.analytics.groupId,
+    topics: job.topicNames,
+    maxBatchRecords: config.analytics.batchMaxRecords,
+    maxBatchWaitMs: config.analytics.batchMaxWaitMs,
+    retryBackoffMs: { min: 100, max: 10_000 },
+    onAssigned: partitions => job.assigned(partitions),
+    handler: batch => job.handle(batch),
+    onHandlerError: (error, attempt, batch) => {
+      job.failed(error, attempt, batch.length)
+      const stale = isCryptoVizError(error, 'CV_ERR_STALE_PARTITION_STATE')
+      if (stale) log.info({ reason: describeError(error) }, 'partition state was stale; reloaded')
+      else if (attempt === 1 || attempt % 10 === 0) {
+        log.warn(
+          { err: describeError(error), attempt, records: batch.length },
+          'analytics batch failed; retrying'
+        )
+      }
+    }
+  })
+  log.info({ group: subscription.groupId, topics: job.topicNames }, 'analytics consuming')
+  return {
+    async stop() {
+      await subscription.close()
+      context.health.unregister('analytics')
+    }
+  }
+}
+
+/** The job on ANALYTICS_WORKERS threads, each one member of the group (workers/worker-pool.ts). */
+async function startWorkers(
+  context: RoleContext,
+  options: AnalyticsRoleOptions,
+  workers: number
+): Promise<RunningRole> {
+  const { config, log } = context
+  // The schema is migrated once, here, before the workers connect.
+  await context.database()
+  const groupId = options.groupId ?? config.analytics.groupId
+  const pool = new WorkerPool({
+    setups: Array.from({ length: workers }, (_, i) => ({
+      index: i + 1,
+      config,
+      topics: jobTopics(options.topics),
+      groupId
+    })),
+    log,
+    metrics: context.metrics,
+    live: context.live,
+    ...(config.analytics.workerHeapMb > 0
+      ? { resourceLimits: { maxOldGenerationSizeMb: config.analytics.workerHeapMb } }
+      : {})
+  })
+  context.health.register('analytics', () => pool.check())
+  await pool.start()
+  const unmirror = mirrorWorkerMetrics(context.metrics, await pool.collectMetrics(), () =>
+    pool.collectMetrics()
+  )
+  log.info({ group: groupId, workers }, 'analytics consuming on worker threads')
+  return {
+    async stop() {
+      await pool.stop()
+      unmirror()
+      context.health.unregister('analytics')
+    }
+  }
+}
+
 export function createAnalyticsRole(options: AnalyticsRoleOptions = {}): Role {
   return {
     name: 'analytics',
     async start(context: RoleContext): Promise<RunningRole> {
-      const { config, log } = context
-      const db = await context.database()
-      const job = new AnalyticsJob(context, db, jobTopics(options.topics))
-      context.health.register('analytics', () => job.health.check())
-      const subscription = await context.bus.subscribe({
-        groupId: options.groupId ?? config.analytics.groupId,
-        topics: job.topicNames,
-        maxBatchRecords: config.analytics.batchMaxRecords,
-        maxBatchWaitMs: config.analytics.batchMaxWaitMs,
-        retryBackoffMs: { min: 100, max: 10_000 },
-        onAssigned: partitions => job.assigned(partitions),
-        handler: batch => job.handle(batch),
-        onHandlerError: (error, attempt, batch) => {
-          job.failed(error, attempt, batch.length)
-          const stale = isCryptoVizError(error, 'CV_ERR_STALE_PARTITION_STATE')
-          if (stale) log.info({ reason: describeError(error) }, 'partition state was stale; reloaded')
-          else if (attempt === 1 || attempt % 10 === 0) {
-            log.warn(
-              { err: describeError(error), attempt, records: batch.length },
-              'analytics batch failed; retrying'
-            )
-          }
-        }
-      })
-      log.info({ group: subscription.groupId, topics: job.topicNames }, 'analytics consuming')
-      return {
-        async stop() {
-          await subscription.close()
-          context.health.unregister('analytics')
-        }
+      const workers = context.config.analytics.workers
+      // Threads need the Kafka bus and PostgreSQL: the embedded log and PGlite live in this thread.
+      const threaded =
+        workers > 1 && busKind(context.config) === 'kafka' && (await context.database()).kind === 'postgres'
+      if (workers > 1 && !threaded) {
+        context.log.info({ workers }, 'embedded bus or database: analytics runs on one thread')
       }
+      return threaded ? startWorkers(context, options, workers) : startJob(context, options)
     }
   }
 }
