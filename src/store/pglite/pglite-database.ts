@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
 import { processAlive } from '../../lib/process-alive.ts'
 import { type Database, type QueryResult, type Transaction, timestamptzToIso } from '../database.ts'
+import { createDataFolderInChild, holdsDatabase } from './create-data-folder.ts'
+import { pgliteStartParams } from './memory-settings.ts'
 
 // The same value shapes as the PostgreSQL adapter (see database.ts). Passed with every query:
 // PGlite 0.5 ignores constructor-level parsers for some types (timestamptz).
@@ -65,11 +67,15 @@ export class PgliteDatabase implements Database {
     this.#unlock = unlock
   }
 
-  /** Opens (creating if needed) the database in `dataDir`; in memory when `dataDir` is undefined. */
+  /**
+   * Opens the database in `dataDir`, creating it first in a child process (see create-data-folder.ts)
+   * when the folder holds none; in memory when `dataDir` is undefined.
+   */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     const unlock = dataDir === undefined ? () => undefined : lockFolder(dataDir)
     try {
-      const pg = new PGlite(dataDir)
+      if (dataDir !== undefined && !holdsDatabase(dataDir)) await createDataFolderInChild(dataDir)
+      const pg = new PGlite(dataDir, { startParams: pgliteStartParams() })
       await pg.waitReady
       await pg.exec("set timezone to 'UTC'")
       return new PgliteDatabase(pg, unlock)
