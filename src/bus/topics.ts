@@ -26,6 +26,8 @@ export interface TopicSpec {
   readonly description: string
   readonly partitions: number
   readonly replicationFactor: number
+  /** The topic's min.insync.replicas: with acks=all, a write succeeds once this many copies hold it. */
+  readonly minInsyncReplicas: number
   readonly retentionMs: number
 }
 
@@ -38,6 +40,7 @@ export function declaredTopics(topics: Config['topics']): readonly TopicSpec[] {
     description,
     partitions: topics.partitions,
     replicationFactor: topics.replicationFactor,
+    minInsyncReplicas: topics.minInsyncReplicas,
     retentionMs: topics.retentionHours * HOUR_MS
   })
   return [

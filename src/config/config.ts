@@ -47,6 +47,8 @@ export interface Config {
   readonly topics: {
     readonly partitions: number
     readonly replicationFactor: number
+    /** Replicas that must hold a record before an acks=all write succeeds (topic min.insync.replicas). */
+    readonly minInsyncReplicas: number
     readonly retentionHours: number
     readonly deadLetterRetentionHours: number
   }
@@ -260,6 +262,7 @@ export function configFromEnv(env: Env): Config {
     topics: {
       partitions: v.TOPIC_PARTITIONS,
       replicationFactor: v.TOPIC_REPLICATION_FACTOR,
+      minInsyncReplicas: checkedMinInsync(v.TOPIC_MIN_INSYNC_REPLICAS, v.TOPIC_REPLICATION_FACTOR),
       retentionHours: v.TOPIC_RETENTION_HOURS,
       deadLetterRetentionHours: v.DEAD_LETTER_RETENTION_HOURS
     },
@@ -391,6 +394,19 @@ export function configFromEnv(env: Env): Config {
 }
 
 /** A feed named in NEWS_ARTICLE_FETCH must exist: a misspelt name would silently fetch nothing. */
+/** More in-sync replicas than copies would refuse every acks=all write. */
+function checkedMinInsync(minInsync: number, replicationFactor: number): number {
+  if (minInsync > replicationFactor) {
+    throw new CryptoVizError(
+      ErrorCodes.CONFIG_INVALID,
+      `invalid configuration:\n  TOPIC_MIN_INSYNC_REPLICAS: ${minInsync} is more than TOPIC_REPLICATION_FACTOR (${replicationFactor}); ` +
+        'every write would be refused. On a three-broker cluster use 3 and 2; on one broker, 1 and 1',
+      { fatal: true }
+    )
+  }
+  return minInsync
+}
+
 function checkedSelection(selection: FeedSelection, feeds: readonly FeedSpec[]): FeedSelection {
   const named = selection.kind === 'all' ? selection.except : selection.names
   const unknown = named.filter(name => !feeds.some(feed => feed.name === name))

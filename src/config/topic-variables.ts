@@ -22,7 +22,12 @@ export const topicVariables = {
   TOPIC_REPLICATION_FACTOR: variable(
     integer(1, 10),
     '1',
-    'Replication factor of each topic (1 for a single broker).'
+    'Replication factor of each topic (1 for a single broker, 3 on a cluster of three).'
+  ),
+  TOPIC_MIN_INSYNC_REPLICAS: variable(
+    integer(1, 10),
+    '1',
+    "Topics' min.insync.replicas: copies a record must reach before a write succeeds (producers use acks=all); at most TOPIC_REPLICATION_FACTOR. 2 with replication 3 survives one broker down without losing an acknowledged record."
   ),
   TOPIC_RETENTION_HOURS: variable(
     integer(1, 87_600),

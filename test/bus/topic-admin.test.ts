@@ -20,6 +20,7 @@ function specs(names: string[], partitions = 3): TopicSpec[] {
     description: 'test',
     partitions,
     replicationFactor: 1,
+    minInsyncReplicas: 1,
     retentionMs: 3_600_000
   }))
 }
@@ -140,6 +141,7 @@ test('the topics command declares the raw topics and the dead-letter topic, and 
     declaredTopics({
       partitions: 3,
       replicationFactor: 1,
+      minInsyncReplicas: 1,
       retentionHours: 1,
       deadLetterRetentionHours: 2
     }).map(t => [t.name, t.partitions]),

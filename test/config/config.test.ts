@@ -70,6 +70,23 @@ test('TOPIC_PREFIX is empty by default and refuses characters Kafka does not all
   )
 })
 
+test('TOPIC_MIN_INSYNC_REPLICAS above TOPIC_REPLICATION_FACTOR is refused, saying every write would fail', () => {
+  assert.equal(configFromEnv({}).topics.minInsyncReplicas, 1)
+  const cluster = configFromEnv({ TOPIC_REPLICATION_FACTOR: '3', TOPIC_MIN_INSYNC_REPLICAS: '2' })
+  assert.equal(cluster.topics.minInsyncReplicas, 2)
+  assert.throws(
+    () => configFromEnv({ TOPIC_MIN_INSYNC_REPLICAS: '2' }),
+    (error: unknown) => {
+      assert.ok(isCryptoVizError(error, 'CV_ERR_CONFIG_INVALID'))
+      assert.match(
+        error.message,
+        /TOPIC_MIN_INSYNC_REPLICAS: 2 is more than TOPIC_REPLICATION_FACTOR \(1\); every write would be refused/
+      )
+      return true
+    }
+  )
+})
+
 test('the configuration is frozen', () => {
   const config = configFromEnv({})
   assert.throws(() => {

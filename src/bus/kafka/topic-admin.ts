@@ -132,7 +132,10 @@ export async function ensureTopics(
           topics: [spec.name],
           partitions: spec.partitions,
           replicas: spec.replicationFactor,
-          configs: [{ name: 'retention.ms', value: String(spec.retentionMs) }]
+          configs: [
+            { name: 'retention.ms', value: String(spec.retentionMs) },
+            { name: 'min.insync.replicas', value: String(spec.minInsyncReplicas) }
+          ]
         })
         created.add(spec.name)
         options.log.info({ topic: spec.name, partitions: spec.partitions }, 'topic created')
