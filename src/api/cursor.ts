@@ -10,6 +10,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { isoToMillisForDatabase } from '../lib/event-time.ts'
+import type { Ranked } from '../store/queries/impact.ts'
 import type { Before } from '../store/queries/params.ts'
 import { badRequest } from './errors.ts'
 
@@ -19,7 +20,9 @@ export const CursorLists = {
   articles: 'text',
   alerts: 'text',
   candles: 'none',
-  sentiment: 'none'
+  sentiment: 'none',
+  impact: 'text',
+  impactByAbnormal: 'text'
 } as const
 export type CursorList = keyof typeof CursorLists
 
@@ -34,6 +37,10 @@ const CONTROL = /[\u0000-\u001f\u007f]/
 const notOurs = () => badRequest('cursor', EXPECTED, 'parameter "cursor" is not a cursor this API issued')
 const wrongList = (list: CursorList) =>
   badRequest('cursor', EXPECTED, `parameter "cursor" is not a cursor of the ${list} list`)
+
+/** A ranking value as the API sends it: a non-negative decimal. */
+const isRank = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{1,20}(\.\d{1,20})?$/.test(value)
 
 const isTime = (value: unknown): value is string =>
   typeof value === 'string' && isoToMillisForDatabase(value) !== undefined
@@ -68,6 +75,21 @@ export class Cursors {
     if (typeof value === 'object' && value !== null && 'time' in value && 'id' in value) {
       const { time, id } = value
       if (isTime(time) && isId(list, id)) return { time, id }
+    }
+    throw wrongList(list)
+  }
+
+  /** A cursor of a list ranked by a value, largest first: the (rank, id) of the last row sent. */
+  ranked(list: CursorList, position: Ranked): string {
+    return this.#encode(list, position)
+  }
+
+  decodeRanked(list: CursorList, cursor: string | undefined): Ranked | undefined {
+    if (cursor === undefined) return undefined
+    const value = this.#decode(list, cursor)
+    if (typeof value === 'object' && value !== null && 'rank' in value && 'id' in value) {
+      const { rank, id } = value
+      if (isRank(rank) && isId(list, id)) return { rank, id }
     }
     throw wrongList(list)
   }

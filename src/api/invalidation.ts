@@ -1,6 +1,7 @@
 /** Which cache groups a live event makes stale: new data for a group invalidates every entry of it. */
 import type { LiveEvent } from '../live/live-events.ts'
 import { candlesGroup } from './routes/candles.ts'
+import { IMPACT_GROUP } from './routes/impact.ts'
 import { pressureGroup } from './routes/pressure.ts'
 import { SYMBOLS_GROUP } from './routes/symbols.ts'
 
@@ -15,6 +16,8 @@ export function invalidatedGroups(event: LiveEvent): string[] {
         : [candlesGroup(event.key, event.interval), pressureGroup(event.interval)]
     case 'indicators':
       return event.interval === undefined ? [] : [candlesGroup(event.key, event.interval)]
+    case 'impact':
+      return [IMPACT_GROUP]
     default:
       return []
   }

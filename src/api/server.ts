@@ -42,6 +42,7 @@ import { alertsRoutes } from './routes/alerts.ts'
 import { articlesRoutes } from './routes/articles.ts'
 import { candlesRoutes } from './routes/candles.ts'
 import type { ApiSettings, RouteContext } from './routes/context.ts'
+import { impactRoutes } from './routes/impact.ts'
 import { operationsRoutes } from './routes/operations.ts'
 import { pipelineRoutes } from './routes/pipeline.ts'
 import { pressureRoutes } from './routes/pressure.ts'
@@ -222,6 +223,7 @@ async function assembleHttp(
     tradesRoutes,
     articlesRoutes,
     sentimentRoutes,
+    impactRoutes,
     alertsRoutes,
     pipelineRoutes,
     streamRoutes,

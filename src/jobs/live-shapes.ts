@@ -10,6 +10,7 @@ import type { ArticleV1 } from '../schemas/article.v1.ts'
 import type { TickerV1 } from '../schemas/ticker.v1.ts'
 import type { TradeV1 } from '../schemas/trade.v1.ts'
 import type { CandleRow } from '../store/writers/candles.ts'
+import type { ImpactRow } from '../store/writers/impact.ts'
 import type { IndicatorRow } from '../store/writers/indicators.ts'
 import type { ArticleSentimentRow, SentimentPoint } from '../store/writers/sentiment.ts'
 import { tickerTime } from '../store/writers/tickers.ts'
@@ -167,4 +168,29 @@ export function sentimentEvents(
     data: list
   }))
   return [...articleScores, ...series]
+}
+
+/**
+ * Per symbol, the news moves a batch recomputed, one entry per article with its four horizons
+ * (GET /api/impact's figures without the article's title and source, which `articles` carried).
+ */
+export function impactEvents(rows: readonly ImpactRow[], storedAt: string): LiveEvent[] {
+  return [...groupBy(rows, r => r.symbol)].map(([symbol, list]) => ({
+    channel: 'impact',
+    key: symbol,
+    storedAt,
+    data: [...groupBy(list, r => r.articleId)].map(([articleId, horizons]) => {
+      const per = <T>(pick: (r: ImpactRow) => T): Record<string, T> =>
+        Object.fromEntries(horizons.map(r => [r.horizon, pick(r)]))
+      return {
+        articleId,
+        symbol,
+        publishedAt: (horizons[0] as ImpactRow).publishedAt,
+        returns: per(r => r.returnH),
+        abnormal: per(r => r.abnormal),
+        volumeRatio: per(r => r.volumeRatio),
+        final: per(r => r.final)
+      }
+    })
+  }))
 }

@@ -15,6 +15,7 @@ export const LiveChannels = [
   'indicators',
   'articles',
   'sentiment',
+  'impact',
   'alerts',
   'pipeline'
 ] as const

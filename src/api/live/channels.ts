@@ -7,6 +7,7 @@
  *   indicators:BTC/USD:1m
  *   articles            new articles (with coins and sentiment when known)
  *   sentiment           every coin's index         sentiment:BTC              one coin's ("*": market)
+ *   impact              every symbol's news moves  impact:BTC/USD             one symbol's
  *   alerts              every alert                alerts:BTC/USD             one symbol's (or coin's)
  *   pipeline            stage heartbeats (up/down, checks) as they arrive
  *
@@ -32,6 +33,8 @@ export const channelForms = [
   'articles',
   'sentiment',
   'sentiment:<COIN|*>',
+  'impact',
+  'impact:<SYMBOL>',
   'alerts',
   'alerts:<SYMBOL|COIN|*>',
   'pipeline'
@@ -58,6 +61,7 @@ export function channelProblem(name: unknown): string | undefined {
   switch (kind) {
     case 'tickers':
     case 'trades':
+    case 'impact':
       return optional(SYMBOL, 'a symbol like BTC/USD')
     case 'candles':
     case 'indicators':
@@ -80,6 +84,7 @@ export function routesFor(event: LiveEvent): string[] {
     case 'trades':
     case 'tickers':
     case 'sentiment':
+    case 'impact':
     case 'alerts':
       return [event.channel, `${event.channel}:${event.key}`]
     case 'candles':

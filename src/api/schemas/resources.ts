@@ -113,6 +113,87 @@ export const ArticleSentiment = Type.Object(
   { $id: 'ArticleSentiment' }
 )
 
+const perHorizon = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T, description: string) =>
+  Type.Object(
+    {
+      '5m': schema,
+      '30m': schema,
+      '2h': schema,
+      '24h': schema
+    },
+    { description }
+  )
+
+const NullableDecimal = (examples: string[]) =>
+  Type.Union([Type.String({ description: 'exact decimal as text', examples }), Type.Null()])
+
+/** The four horizons of one article's move in one symbol (docs/impact.md). */
+const impactFigures = {
+  returns: perHorizon(
+    NullableDecimal(['0.004211093825']),
+    'p_h / p0 - 1 per horizon (12 decimals); null without candles in the 24 h before the publication'
+  ),
+  abnormal: perHorizon(
+    NullableDecimal(['2.418803']),
+    'the return in standard deviations of an ordinary move as long (6 decimals); null with fewer than 30 one-minute returns before'
+  ),
+  volumeRatio: perHorizon(
+    NullableDecimal(['1.873000']),
+    'volume in the window over the 24 h average of an equal window (6 decimals); null when nothing traded before'
+  ),
+  final: perHorizon(
+    Type.Boolean(),
+    'true once the window has closed beyond the analytics lateness: the figures can no longer change'
+  )
+}
+
+export const ArticleImpact = Type.Object(
+  { symbol: Type.String({ examples: ['BTC/USD'] }), ...impactFigures },
+  { $id: 'ArticleImpact' }
+)
+
+export const ImpactMove = Type.Object(
+  {
+    articleId: Type.String(),
+    title: Type.String(),
+    source: Type.String(),
+    url: Type.String(),
+    publishedAt: Time,
+    symbol: Type.String({ examples: ['BTC/USD'] }),
+    sentiment: Type.Union([
+      Type.Object({
+        score: Type.Number({ description: 'from -1 (negative) to 1 (positive)' }),
+        label: Type.String({ enum: ['positive', 'neutral', 'negative'] })
+      }),
+      Type.Null()
+    ]),
+    ...impactFigures
+  },
+  { $id: 'ImpactMove' }
+)
+
+export const ImpactSource = Type.Object(
+  {
+    source: Type.String(),
+    articles: Type.Integer({ description: 'articles with a final move at the horizon' }),
+    moves: Type.Integer({
+      description: 'article × symbol moves counted (an article about two coins counts twice)'
+    }),
+    meanAbsAbnormal: NullableDecimal(['1.204511']),
+    signCompared: Type.Integer({
+      description: 'moves whose article was positive or negative and whose return was not zero'
+    }),
+    signMatched: Type.Integer({ description: 'of those, moves in the direction the sentiment said' }),
+    hitRate: Type.Union(
+      [Type.String({ description: 'signMatched / signCompared, 6 decimals' }), Type.Null()],
+      {
+        description: 'null when nothing was compared; read it with signCompared: small samples say little'
+      }
+    )
+  },
+  { $id: 'ImpactSource' }
+)
+
 export const Article = Type.Object(
   {
     id: Type.String(),
@@ -148,7 +229,10 @@ export const Article = Type.Object(
     coins: Type.Array(
       Type.Object({ code: Type.String(), mentions: Type.Integer(), inTitle: Type.Boolean() })
     ),
-    sentiment: Type.Union([Type.Ref(ArticleSentiment), Type.Null()])
+    sentiment: Type.Union([Type.Ref(ArticleSentiment), Type.Null()]),
+    impact: Type.Array(Type.Ref(ArticleImpact), {
+      description: 'the move after the article in each tracked symbol of its coins (empty: none tracked)'
+    })
   },
   { $id: 'Article' }
 )
@@ -191,7 +275,10 @@ export const sharedSchemas = [
   IndicatorPoint,
   Trade,
   ArticleSentiment,
+  ArticleImpact,
   Article,
+  ImpactMove,
+  ImpactSource,
   SentimentPoint,
   Alert
 ]

@@ -20,7 +20,7 @@ import type { Database } from '../../store/database.ts'
 import { BatchHealth } from '../batch-health.ts'
 import { type JobTopics, jobTopics } from '../job-topics.ts'
 import { LivePublisher } from '../live-publisher.ts'
-import { candleEvents, indicatorEvents, sentimentEvents } from '../live-shapes.ts'
+import { candleEvents, impactEvents, indicatorEvents, sentimentEvents } from '../live-shapes.ts'
 import { AlertGate, toAlert } from './alerts/alert-ids.ts'
 import type { AlertDraft } from './alerts/rules.ts'
 import { type AnalyticsMetrics, analyticsMetrics } from './analytics-metrics.ts'
@@ -119,7 +119,8 @@ class AnalyticsJob {
       this.#live.announce([
         ...candleEvents(work.candles, storedAt),
         ...indicatorEvents(work.indicators, storedAt),
-        ...sentimentEvents(work.sentiment, result.sentimentPoints, storedAt)
+        ...sentimentEvents(work.sentiment, result.sentimentPoints, storedAt),
+        ...impactEvents(result.impact, storedAt)
       ])
     } catch (error) {
       // The in-memory state may be ahead of the database now: reload it before the retry.

@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../database.ts'
 import { EXCERPT_CHARS, excerptOf } from '../../lib/excerpt.ts'
+import { type ImpactFigures, type StoredHorizons, horizonsJson, toFigures } from './impact.ts'
 import { newestFirst } from './newest-first.ts'
 import { type Before, type Page, Params, type TimeRange, toPage } from './params.ts'
 
@@ -37,6 +38,8 @@ export interface ArticleRow {
   sponsored: boolean
   coins: { code: string; mentions: number; inTitle: boolean }[]
   sentiment: ArticleSentiment | null
+  /** The market's move after the article, per symbol its coins name (docs/impact.md). */
+  impact: (ImpactFigures & { symbol: string })[]
 }
 
 export interface ArticleQuery extends TimeRange {
@@ -47,7 +50,8 @@ export interface ArticleQuery extends TimeRange {
   before?: Before | undefined
 }
 
-interface Row extends Omit<ArticleRow, 'sentiment' | 'excerpt' | 'extraction'> {
+interface Row extends Omit<ArticleRow, 'sentiment' | 'excerpt' | 'extraction' | 'impact'> {
+  impact: { symbol: string; horizons: StoredHorizons | null }[]
   head: string
   extraction_status: string | null
   extraction_reason: string | null
@@ -80,7 +84,12 @@ export async function listArticles(db: Queryable, query: ArticleQuery): Promise<
                                                         'inTitle', c.in_title)
                                       order by c.mentions desc, c.code)
                         from article_coins c where c.article_id = a.id), '[]'::json) as coins,
-            s.score, s.label, s.positive_terms, s.negative_terms, s.model
+            s.score, s.label, s.positive_terms, s.negative_terms, s.model,
+            coalesce((select json_agg(json_build_object('symbol', x.symbol,
+                                                        'horizons', ${horizonsJson('a.id', 'x.symbol')})
+                                      order by x.symbol)
+                        from (select distinct symbol from article_impact where article_id = a.id) x),
+                     '[]'::json) as impact
        from articles a
        left join article_sentiment s on s.article_id = a.id
       where true${filters.map(f => ` and ${f}`).join('')}${window.where}
@@ -91,12 +100,13 @@ export async function listArticles(db: Queryable, query: ArticleQuery): Promise<
 }
 
 function toArticle(row: Row): ArticleRow {
-  const { score, label, positive_terms, negative_terms, model, head, ...rest } = row
+  const { score, label, positive_terms, negative_terms, model, head, impact, ...rest } = row
   const { extraction_status, extraction_reason, ...article } = rest
   return {
     ...article,
     excerpt: excerptOf(head),
     extraction: extraction_status === null ? null : { status: extraction_status, reason: extraction_reason },
+    impact: impact.map(({ symbol, horizons }) => ({ symbol, ...toFigures(horizons) })),
     sentiment:
       score === null || label === null || model === null
         ? null
