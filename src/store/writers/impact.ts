@@ -39,18 +39,30 @@ export async function lockImpactSymbols(q: Queryable, symbols: readonly string[]
   for (const { h } of rows) await q.query('select pg_advisory_xact_lock($1, $2)', [IMPACT_LOCK, h])
 }
 
-/** Symbols with candles whose base asset (BTC of BTC/USD) is one of the codes. */
+/**
+ * The body of a recursive CTE named `cte` listing the distinct symbols of a table whose primary key
+ * leads with `symbol`: one index probe per symbol, not a table read.
+ */
+const distinctSymbols = (
+  table: string,
+  cte: string
+): string => `(select symbol from ${table} order by symbol limit 1)
+       union all
+       select (select t.symbol from ${table} t where t.symbol > ${cte}.symbol order by t.symbol limit 1)
+         from ${cte} where ${cte}.symbol is not null`
+
+/**
+ * Symbols with candles, the pipeline's or the exchange's (as /api/candles shows them), whose base
+ * asset (BTC of BTC/USD) is one of the codes.
+ */
 export async function symbolsWithCandles(q: Queryable, codes: readonly string[]): Promise<string[]> {
   if (codes.length === 0) return []
-  // A loose index scan over the candles' primary key: one probe per symbol, not a table read.
   const { rows } = await q.query<{ symbol: string }>(
-    `with recursive s(symbol) as (
-       (select symbol from candles order by symbol limit 1)
-       union all
-       select (select c.symbol from candles c where c.symbol > s.symbol order by c.symbol limit 1)
-         from s where s.symbol is not null
-     )
+    `with recursive s(symbol) as (${distinctSymbols('candles', 's')}),
+          e(symbol) as (${distinctSymbols('exchange_candles', 'e')})
      select symbol from s where symbol is not null and split_part(symbol, '/', 1) = any($1::text[])
+     union
+     select symbol from e where symbol is not null and split_part(symbol, '/', 1) = any($1::text[])
      order by symbol`,
     [[...codes]]
   )
@@ -63,7 +75,10 @@ export interface StoredMinute {
   volume: string
 }
 
-/** One-minute candles of a symbol starting in [from, before), oldest first. */
+/**
+ * One-minute candles of a symbol starting in [from, before), oldest first, as /api/candles shows
+ * them: the pipeline's own, and the exchange's (history loaded at start-up) where it has none.
+ */
 export async function minuteCandles(
   q: Queryable,
   symbol: string,
@@ -73,7 +88,11 @@ export async function minuteCandles(
   const { rows } = await q.query<StoredMinute>(
     `select bucket, close, volume from candles
       where symbol = $1 and interval = '1m' and bucket >= $2 and bucket < $3
-      order by bucket`,
+     union all
+     select e.bucket, e.close, e.volume from exchange_candles e
+      where e.symbol = $1 and e.interval_min = 1 and e.bucket >= $2 and e.bucket < $3
+        and not exists (select 1 from candles c where c.symbol = $1 and c.interval = '1m' and c.bucket = e.bucket)
+     order by bucket`,
     [symbol, from, before]
   )
   return rows

@@ -14,6 +14,9 @@
  * - volume ratio = volume of the candles in [P, floor_minute(published + h)) over the volume in
  *   [P − 24 h, P) scaled to the same length (exact, 6 decimals); null when nothing traded before.
  * No candle in the 24 h before P: every figure is null (unknown, not zero).
+ *
+ * The candles are those /api/candles shows: the pipeline's own, and the exchange's history where it
+ * has none (store/writers/impact.ts reads them so).
  */
 import {
   type Decimal,
@@ -42,6 +45,8 @@ export type HorizonName = (typeof IMPACT_HORIZONS)[number]['name']
 export const BASELINE_MINUTES = 1440
 /** Fewer one-minute returns than this before the publication: σ is not estimated. */
 export const MIN_RETURNS = 30
+/** How long after its window a horizon without any price before the publication stays open. */
+export const UNKNOWN_SETTLES_MICROS = BASELINE_MINUTES * MICROS_PER_MINUTE
 export const RETURN_SCALE = 12
 export const RATIO_SCALE = 6
 
@@ -145,7 +150,9 @@ export function computeImpact(input: ImpactInput): HorizonImpact[] {
   return IMPACT_HORIZONS.map(({ name, minutes }) => {
     const windowEnd = windowEndOf(publishedMicros, minutes)
     // A trade older than watermark − lateness is refused, so candles ending by then are settled.
-    const final = windowEnd <= settledBefore
+    // Without a price before the publication the exchange's history may still be loading (start-up):
+    // such a horizon settles a day later, so that rows without history are not recomputed forever.
+    const final = windowEnd + (p0 === null ? UNKNOWN_SETTLES_MICROS : 0) <= settledBefore
     if (p0 === null || !isPositive(p0)) {
       return {
         horizon: name,
