@@ -36,11 +36,12 @@ const { values: flags } = parseArgs({
   }
 })
 const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }
-/** The Node flags of `npm start` (`node --flag … bin/run.js src/cli.ts all`). */
-const startFlags = (/^node ((?:--\S+ )*)bin\/run\.js/.exec(packageJson.scripts.start ?? '')?.[1] ?? '')
-  .split(' ')
-  .filter(Boolean)
-const nodeFlags = [...(flags['bare-node'] ? [] : startFlags), ...flags['node-flag']]
+/** The environment and Node flags of `npm start` (`NAME=value node --flag … bin/run.js src/cli.ts all`). */
+const [, startVariables = '', startNodeFlags = ''] =
+  /^((?:[A-Z_]+=\S+ )*)node ((?:--\S+ )*)bin\/run\.js/.exec(packageJson.scripts.start ?? '') ?? []
+const words = (text: string) => text.split(' ').filter(Boolean)
+const startEnv = Object.fromEntries(words(startVariables).map(word => word.split('=', 2) as [string, string]))
+const nodeFlags = [...(flags['bare-node'] ? [] : words(startNodeFlags)), ...flags['node-flag']]
 const MINUTES = Number(flags.minutes)
 const EVERY_S = Number(flags.every)
 const line = (text: string): void => void process.stdout.write(`${text}\n`)
@@ -82,7 +83,11 @@ function start(dataDir: string, apiPort: number, opsPort: number): ChildProcess 
     process.execPath,
     [...nodeFlags, 'src/cli.ts', 'all', '--replay', '--speed', flags.speed],
     {
-      env: allEnv(dataDir, { API_PORT: String(apiPort), OPS_PORT: String(opsPort) }),
+      env: allEnv(dataDir, {
+        ...(flags['bare-node'] ? {} : startEnv),
+        API_PORT: String(apiPort),
+        OPS_PORT: String(opsPort)
+      }),
       stdio: ['ignore', 'pipe', 'inherit']
     }
   )
@@ -93,7 +98,8 @@ function start(dataDir: string, apiPort: number, opsPort: number): ChildProcess 
 line(
   `bench:memory — npm start -- --replay --speed ${flags.speed} for ${MINUTES} min; ` +
     `${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}` +
-    `; node flags: ${nodeFlags.length > 0 ? nodeFlags.join(' ') : 'none'}`
+    `; node flags: ${nodeFlags.length > 0 ? nodeFlags.join(' ') : 'none'}` +
+    (flags['bare-node'] || startVariables === '' ? '' : `; environment: ${startVariables.trim()}`)
 )
 // An existing folder is a restart (no database to create); by default a first start, on an empty one.
 const dataDir = flags.data ?? (await mkdtemp(join(tmpdir(), 'cv-bench-memory-')))
