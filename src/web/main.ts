@@ -93,6 +93,7 @@ const viewTitles: Record<ViewName, string> = {
   symbol: 'Chart',
   pressure: 'Pressure',
   news: 'News',
+  movers: 'Market movers',
   alerts: 'Alerts',
   pipeline: 'Pipeline'
 }
@@ -110,6 +111,10 @@ async function createView(next: Route): Promise<View> {
     case 'news': {
       const { NewsView } = await import('./views/news-view.ts')
       return new NewsView(context)
+    }
+    case 'movers': {
+      const { MoversView } = await import('./views/movers-view.ts')
+      return new MoversView(context)
     }
     case 'alerts':
       return new AlertsView(context)

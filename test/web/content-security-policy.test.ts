@@ -146,6 +146,12 @@ const views: { name: string; hash: string; drawn: (page: Page) => Promise<unknow
     }
   },
   {
+    name: 'movers',
+    hash: '#/movers',
+    // The seeded articles' moves, each with its price path drawn on a canvas, and its own stylesheet.
+    drawn: page => page.locator('[data-testid="movers-rows"] tr.move [data-points]').first().waitFor()
+  },
+  {
     name: 'alerts',
     hash: '#/alerts',
     drawn: page => page.locator('.alert-list .alert').first().waitFor()

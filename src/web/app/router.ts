@@ -5,13 +5,14 @@
  *   #/symbol/BTC%2FUSD?interval=5m
  *   #/pressure?interval=5m       buy/sell pressure heat-map
  *   #/news?coin=BTC&source=coindesk
+ *   #/movers?horizon=30m&symbol=BTC%2FUSD   market movers: the news after which prices moved most
  *   #/alerts?severity=critical
  *   #/pipeline
  *
  * Any of them may carry the time control: `from`, `to` (a stored range) and `at` (the playhead),
  * as RFC 3339 times; without them the view is live.
  */
-export type ViewName = 'overview' | 'symbol' | 'pressure' | 'news' | 'alerts' | 'pipeline'
+export type ViewName = 'overview' | 'symbol' | 'pressure' | 'news' | 'movers' | 'alerts' | 'pipeline'
 
 export interface Route {
   view: ViewName
@@ -32,7 +33,13 @@ export function parseHash(hash: string): Route {
     const symbol = safeDecode(second).toUpperCase()
     if (/^[A-Z0-9]{1,16}\/[A-Z0-9]{1,16}$/.test(symbol)) return { view: 'symbol', symbol, params }
   }
-  if (first === 'news' || first === 'alerts' || first === 'pipeline' || first === 'pressure')
+  if (
+    first === 'news' ||
+    first === 'movers' ||
+    first === 'alerts' ||
+    first === 'pipeline' ||
+    first === 'pressure'
+  )
     return { view: first, params }
   return { view: 'overview', params }
 }

@@ -13,6 +13,7 @@ const NavItems: [ViewName, string][] = [
   ['overview', 'Markets'],
   ['pressure', 'Pressure'],
   ['news', 'News'],
+  ['movers', 'Movers'],
   ['alerts', 'Alerts'],
   ['pipeline', 'Pipeline']
 ]

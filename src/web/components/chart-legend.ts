@@ -2,13 +2,15 @@
  * The chart's legend (top left, as in trading terminals): symbol and interval, then open, high, low,
  * close, change and volume of the bar under the pointer (the last bar otherwise), and the overlay
  * values there; a line saying what the lighter candles are while the chart holds any of the
- * exchange's own. Plus the news card shown when the pointer is over a bar with articles.
+ * exchange's own. Plus the news card shown when the pointer is over a bar with articles, with the
+ * market's move after each (docs/impact.md).
  */
 import type { Bar } from '../chart/bars.ts'
 import type { Article } from '../data/types.ts'
 import { append, h, setText } from '../lib/dom.ts'
 import { formatClock, formatCompact, formatPercent, formatPrice } from '../lib/format.ts'
 import { toMs } from '../lib/time.ts'
+import { impactLine } from './impact-line.ts'
 import { sentimentBadge } from './sentiment-badge.ts'
 
 export interface LegendValue {
@@ -122,7 +124,9 @@ export class NewsCard {
             `${article.source} · ${formatClock(toMs(article.publishedAt)).slice(0, 5)} `,
             sentimentBadge(article.sentiment)
           ),
-          h('div', { class: 'news-card-title' }, article.title)
+          h('div', { class: 'news-card-title' }, article.title),
+          // The move after it (absent until the analytics job measured it).
+          ...(article.impact ?? []).slice(0, 2).map(impactLine)
         )
       ),
       articles.length > shown.length

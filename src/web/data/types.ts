@@ -108,6 +108,44 @@ export interface Article {
   coins: { code: string; mentions: number; inTitle: boolean }[]
   /** Absent on live article events: the score follows on the `sentiment` channel. */
   sentiment?: ArticleSentiment | null
+  /** The move after the article per symbol of its coins; absent on live article events. */
+  impact?: ArticleImpact[]
+}
+
+export const ImpactHorizons = ['5m', '30m', '2h', '24h'] as const
+export type ImpactHorizon = (typeof ImpactHorizons)[number]
+
+/** Per horizon: decimal strings (null when unknown) and whether the figure can still change. */
+export interface ImpactFigures {
+  returns: Record<ImpactHorizon, Decimal | null>
+  abnormal: Record<ImpactHorizon, Decimal | null>
+  volumeRatio: Record<ImpactHorizon, Decimal | null>
+  final: Record<ImpactHorizon, boolean>
+}
+
+export interface ArticleImpact extends ImpactFigures {
+  symbol: string
+}
+
+/** One row of GET /api/impact: an article and the move of one symbol after it. */
+export interface ImpactMove extends ImpactFigures {
+  articleId: string
+  title: string
+  source: string
+  url: string
+  publishedAt: string
+  symbol: string
+  sentiment: ArticleSentiment | null
+}
+
+export interface ImpactSource {
+  source: string
+  articles: number
+  moves: number
+  meanAbsAbnormal: Decimal | null
+  signCompared: number
+  signMatched: number
+  hitRate: Decimal | null
 }
 
 /** A live `sentiment` item about one article (its key is the article id). */

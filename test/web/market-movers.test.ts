@@ -1,0 +1,284 @@
+/**
+ * News impact in a real browser (Debian's Chromium) over the real pipeline: markets and articles
+ * seeded through Kafka → ingest/analytics → PostgreSQL. The Market movers view and the chart's news
+ * card show the moves after the articles; every figure checked here is recomputed from the API's
+ * one-minute candles by the definition (docs/impact.md), sharing no code with the job or the page.
+ */
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { getJson } from '../helpers/api.ts'
+import { type MarketSpec, seedMarkets } from '../helpers/market-seed.ts'
+import { type Browser, type Stack, openBrowser, screenshot, startStack } from '../helpers/web.ts'
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const quote = `M${Math.random().toString(36).slice(2, 4).toUpperCase().replace(/\d/g, 'Q')}`
+const specs: MarketSpec[] = [
+  { symbol: `BTC/${quote}`, price: 91_250, decimals: 1, volatility: 0.0015, tradesPerMinute: 6, seed: 31 },
+  { symbol: `ETH/${quote}`, price: 3_120, decimals: 2, volatility: 0.002, tradesPerMinute: 4, seed: 32 }
+]
+const [btc, eth] = specs.map(s => s.symbol) as [string, string]
+const seededFrom = Date.now() - 6 * HOUR
+const seededTo = Date.now() - 5_000
+const tag = Date.now().toString(16)
+
+/** Articles inside the seeded hours: their 30 min windows closed, the last one's 2 h window still open. */
+const articles = [
+  {
+    id: `d0${tag}`.padEnd(32, 'a'),
+    at: seededTo - 3 * HOUR + 17_000,
+    coins: ['BTC'],
+    title: `Bitcoin miners sell reserves (${quote})`
+  },
+  {
+    id: `d1${tag}`.padEnd(32, 'b'),
+    at: seededTo - 2 * HOUR + 5_000,
+    coins: ['BTC'],
+    title: `Bitcoin rallies on ETF inflows (${quote})`
+  },
+  {
+    id: `d2${tag}`.padEnd(32, 'c'),
+    at: seededTo - 90 * MINUTE,
+    coins: ['BTC', 'ETH'],
+    title: `Crypto market slides after exchange hack (${quote})`
+  },
+  {
+    id: `d3${tag}`.padEnd(32, 'd'),
+    at: seededTo - 40 * MINUTE + 42_000,
+    coins: ['BTC'],
+    title: `Bitcoin holds steady ahead of the Fed (${quote})`
+  },
+  {
+    id: `d4${tag}`.padEnd(32, 'e'),
+    at: seededTo - 60 * MINUTE,
+    coins: ['DOGE'],
+    title: `Dogecoin fans vote on a mascot (${quote})`
+  }
+]
+
+let stack: Stack
+let browser: Browser
+
+before(async () => {
+  stack = await startStack()
+  await seedMarkets(stack.pipeline, specs, { fromMs: seededFrom, toMs: seededTo, tag: quote })
+  await stack.pipeline.articles(
+    articles.map(a => ({
+      id: a.id,
+      title: a.title,
+      source: a.coins.includes('ETH') ? 'decrypt' : 'coindesk',
+      publishedAt: new Date(a.at).toISOString(),
+      coins: a.coins.map(code => ({ code, mentions: 2, inTitle: true }))
+    }))
+  )
+  // Four BTC moves and one ETH move (the article about both coins counts in each); none for DOGE.
+  await stack.pipeline.stored(
+    "select count(*)::int as n from article_impact where horizon = '30m' and final",
+    5
+  )
+  browser = await openBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await stack?.stop()
+})
+
+interface ApiCandle {
+  bucket: string
+  close: string
+}
+
+const candleCache = new Map<string, ApiCandle[]>()
+/** Every 1m candle of a symbol the API serves, oldest first. */
+async function apiCandles(symbol: string): Promise<ApiCandle[]> {
+  const cached = candleCache.get(symbol)
+  if (cached !== undefined) return cached
+  const { body } = await getJson<{ candles: ApiCandle[] }>(
+    stack.api.url,
+    `/api/candles?symbol=${encodeURIComponent(symbol)}&interval=1m&from=${new Date(seededFrom - HOUR).toISOString()}&limit=1000`
+  )
+  candleCache.set(symbol, body.candles)
+  return body.candles
+}
+
+/** p / q − 1 at 12 decimals, rounded half to even, from decimal texts, with BigInts. */
+function exactReturn(p: string, q: string): string {
+  const scale = Math.max(p.split('.')[1]?.length ?? 0, q.split('.')[1]?.length ?? 0)
+  const units = (text: string): bigint => {
+    const [whole = '0', fraction = ''] = text.split('.')
+    return BigInt(whole + fraction.padEnd(scale, '0'))
+  }
+  const numerator = (units(p) - units(q)) * 10n ** 12n
+  const denominator = units(q)
+  const negative = numerator < 0n
+  const abs = negative ? -numerator : numerator
+  let quotient = abs / denominator
+  const twice = 2n * (abs - quotient * denominator)
+  if (twice > denominator || (twice === denominator && quotient % 2n === 1n)) quotient += 1n
+  const digits = quotient.toString().padStart(13, '0')
+  return `${negative && quotient !== 0n ? '-' : ''}${digits.slice(0, -12)}.${digits.slice(-12)}`
+}
+
+/** The definition, on the API's candles: close before the publication minute, close before its end. */
+async function recomputedReturn(symbol: string, publishedAt: string, minutes: number): Promise<string> {
+  const candles = await apiCandles(symbol)
+  const start = Math.floor(Date.parse(publishedAt) / MINUTE) * MINUTE
+  const end = Math.floor((Date.parse(publishedAt) + minutes * MINUTE) / MINUTE) * MINUTE
+  const closeBefore = (limit: number): string | undefined =>
+    candles.filter(c => Date.parse(c.bucket) < limit && Date.parse(c.bucket) >= start - 1440 * MINUTE).at(-1)
+      ?.close
+  const p0 = closeBefore(start)
+  const pH = closeBefore(end)
+  assert.ok(p0 !== undefined && pH !== undefined, `candles around ${publishedAt}`)
+  return exactReturn(pH, p0)
+}
+
+/** "+0.42 %" as the page writes a return: two decimals, a real minus sign, a thin space. */
+const shownPercent = (ret: string): string => {
+  const value = Number(ret) * 100
+  return `${value > 0 ? '+' : value < 0 ? '\u2212' : ''}${Math.abs(value).toFixed(2)}\u2009%`
+}
+
+async function open(hash: string): Promise<Page> {
+  const page = await browser.page()
+  await page.goto(`${stack.api.url}/${hash}`)
+  return page
+}
+
+interface Row {
+  articleId: string
+  symbol: string
+  publishedAt: string
+  ret: string
+  final: boolean
+  returnText: string
+  abnormalText: string
+  points: number
+}
+
+async function rows(page: Page): Promise<Row[]> {
+  const locator = page.locator('[data-testid="movers-rows"] tr.move')
+  const out: Row[] = []
+  for (const row of await locator.all()) {
+    const path = row.locator('.move-path canvas')
+    await path.and(page.locator('[data-points]')).waitFor()
+    out.push({
+      articleId: (await row.getAttribute('data-article-id')) ?? '',
+      symbol: (await row.getAttribute('data-symbol')) ?? '',
+      publishedAt: (await row.getAttribute('data-published-at')) ?? '',
+      ret: (await row.getAttribute('data-return')) ?? '',
+      final: (await row.getAttribute('data-final')) === 'true',
+      returnText: (await row.locator('.move-return').textContent()) ?? '',
+      abnormalText: (await row.locator('.move-abnormal').textContent()) ?? '',
+      points: Number(await path.getAttribute('data-points'))
+    })
+  }
+  return out
+}
+
+const sigma = (text: string): number => Number(text.replace('\u2212', '-').replace(/[^\d.-]/g, ''))
+
+test('Market movers ranks the moves after the news by |abnormal|, each return equal to a recomputation from /api/candles, with its price path and the source table', async () => {
+  const page = await open('#/movers?horizon=30m')
+  await page.locator('[data-testid="movers-rows"][data-horizon="30m"] tr.move').nth(4).waitFor()
+  const all = await rows(page)
+  const sizes = all.map(r => Math.abs(sigma(r.abnormalText)))
+  assert.deepEqual(
+    sizes,
+    [...sizes].sort((a, b) => b - a),
+    `largest |abnormal| first: ${sizes.join(', ')}`
+  )
+  // The market seed publishes news of its own: these are the moves after this file's articles.
+  const ours = new Set(articles.map(a => a.id))
+  const shown = all.filter(r => ours.has(r.articleId))
+  assert.equal(shown.length, 5, 'four BTC moves, one ETH move, none for the coin without a market')
+  assert.deepEqual(
+    shown.map(r => `${r.articleId} ${r.symbol}`).sort(),
+    [
+      ...articles.filter(a => a.coins.includes('BTC')).map(a => `${a.id} ${btc}`),
+      ...articles.filter(a => a.coins.includes('ETH')).map(a => `${a.id} ${eth}`)
+    ].sort()
+  )
+  const candlesOf = new Map<string, ApiCandle[]>()
+  for (const row of shown) {
+    const expected = await recomputedReturn(row.symbol, row.publishedAt, 30)
+    assert.equal(row.ret, expected, `${row.symbol} after ${row.publishedAt}: return at 30m`)
+    assert.equal(row.returnText, shownPercent(expected))
+    assert.ok(row.final, 'the 30 min windows have closed')
+    const candles = candlesOf.get(row.symbol) ?? (await apiCandles(row.symbol))
+    candlesOf.set(row.symbol, candles)
+    const published = Date.parse(row.publishedAt)
+    const inPath = candles.filter(
+      c => Date.parse(c.bucket) >= published - 30 * MINUTE && Date.parse(c.bucket) < published + 120 * MINUTE
+    )
+    assert.equal(row.points, inPath.length, 'the path draws every 1m close from 30 min before to 2 h after')
+  }
+  const { body } = await getJson<{ sources: { source: string; articles: number }[] }>(
+    stack.api.url,
+    '/api/impact/sources?horizon=30m'
+  )
+  const sourceRows = page.locator('[data-testid="impact-sources"] tr[data-source]')
+  assert.deepEqual(
+    await sourceRows.evaluateAll(trs =>
+      trs.map(tr => [tr.getAttribute('data-source'), tr.children[1]?.textContent])
+    ),
+    body.sources.map(s => [s.source, String(s.articles)])
+  )
+  await screenshot(page, 'market-movers')
+
+  // Filtered like the news: one symbol, and the horizon whose window is still open for the last article.
+  await page.getByLabel('Symbol').selectOption(eth)
+  await page.locator(`[data-testid="movers-rows"] tr.move[data-symbol="${eth}"]`).first().waitFor()
+  await page.waitForFunction(
+    `[...document.querySelectorAll('[data-testid="movers-rows"] tr.move')].every(tr => tr.getAttribute('data-symbol') === ${JSON.stringify(eth)})`
+  )
+  assert.equal(
+    await page
+      .locator(
+        `[data-testid="movers-rows"] tr.move[data-article-id="${(articles[2] as (typeof articles)[number]).id}"]`
+      )
+      .count(),
+    1
+  )
+  await page.getByLabel('Symbol').selectOption('')
+  await page.getByLabel('Horizon').selectOption('2h')
+  const last = articles[3] as (typeof articles)[number]
+  const open2h = page.locator(
+    `[data-testid="movers-rows"][data-horizon="2h"] tr.move[data-article-id="${last.id}"]`
+  )
+  await open2h.waitFor()
+  assert.equal(await open2h.getAttribute('data-final'), 'false', 'a 2 h window still open is provisional')
+  assert.match((await open2h.getAttribute('class')) ?? '', /provisional/)
+})
+
+test("the chart's news card shows the move after the article, as recomputed from /api/candles", async () => {
+  const article = articles[3] as (typeof articles)[number]
+  const page = await open(`#/symbol/${encodeURIComponent(btc)}?interval=1m`)
+  const host = page.getByTestId('price-chart')
+  await page.locator(`.symbol-side .article[data-id="${article.id}"]`).waitFor()
+  const box = await host.boundingBox()
+  assert.ok(box !== null)
+  const card = page.getByRole('tooltip')
+  const y = box.y + box.height * 0.45
+  let x = box.x + box.width - 70
+  while (
+    x > box.x &&
+    !((await card.isVisible()) && ((await card.textContent()) ?? '').includes(article.title))
+  )
+    await page.mouse.move((x -= 1), y)
+  assert.ok(x > box.x, 'hovering some bar shows the article')
+  const line = card.locator(`[data-testid="news-card-impact"][data-symbol="${btc}"]`)
+  const publishedAt = new Date(article.at).toISOString()
+  for (const [horizon, minutes] of [
+    ['5m', 5],
+    ['30m', 30]
+  ] as const) {
+    const move = line.locator(`[data-horizon="${horizon}"]`)
+    const expected = await recomputedReturn(btc, publishedAt, minutes)
+    assert.equal(await move.getAttribute('data-return'), expected, `${horizon} after the article`)
+    assert.equal(await move.textContent(), `${horizon} ${shownPercent(expected)}`)
+  }
+  await screenshot(page, 'chart-news-card-impact')
+})
