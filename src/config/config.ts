@@ -148,6 +148,8 @@ export interface Config {
     readonly workers: number
     /** Old-space limit of each worker thread (MiB); 0: Node's default. */
     readonly workerHeapMb: number
+    /** Young-generation size of each worker thread (MiB); 0: Node's default. */
+    readonly workerYoungMb: number
     readonly batchMaxRecords: number
     readonly batchMaxWaitMs: number
     readonly latenessMs: number
@@ -353,6 +355,7 @@ export function configFromEnv(env: Env): Config {
           ? Math.min(availableParallelism(), v.TOPIC_PARTITIONS)
           : v.ANALYTICS_WORKERS,
       workerHeapMb: v.ANALYTICS_WORKER_HEAP_MB,
+      workerYoungMb: v.ANALYTICS_WORKER_YOUNG_MB,
       batchMaxRecords: v.ANALYTICS_BATCH_MAX_RECORDS,
       batchMaxWaitMs: v.ANALYTICS_BATCH_MAX_WAIT_MS,
       latenessMs: v.ANALYTICS_LATENESS_MS,

@@ -227,8 +227,13 @@ export const variables = {
   ),
   ANALYTICS_WORKER_HEAP_MB: variable(
     integer(0, 65_536),
-    '0',
-    "Old-space heap limit of each analytics worker thread in MiB (0: Node's default); a worker that exceeds it dies and the role reports it."
+    '256',
+    "Old-space heap limit of each analytics worker thread in MiB (0: Node's default, which lets a worker grow to hundreds of MiB of garbage before collecting it); the job's live heap is about 25 MiB with a dozen symbols. A worker that exceeds the limit dies and the role reports it: raise it for hundreds of symbols."
+  ),
+  ANALYTICS_WORKER_YOUNG_MB: variable(
+    integer(0, 4_096),
+    '48',
+    "Young-generation size of each analytics worker thread in MiB (0: Node's default, which on a large host takes 64 MiB semi-spaces and keeps resident memory high; 48 is what --max-semi-space-size=16 gives)."
   ),
   ANALYTICS_BATCH_MAX_RECORDS: variable(integer(1, 100_000), '2000', 'Records per analytics batch at most.'),
   ANALYTICS_BATCH_MAX_WAIT_MS: variable(

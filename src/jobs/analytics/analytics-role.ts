@@ -10,6 +10,7 @@
  * a trade, and two instances produce what one would.
  */
 import type { ConsumedRecord, TopicPartition } from '../../bus/bus.ts'
+import type { Config } from '../../config/config.ts'
 import { busKind } from '../../bus/create-bus.ts'
 import { describeError, isCryptoVizError } from '../../errors/errors.ts'
 import { nowIsoMicros } from '../../lib/time.ts'
@@ -29,7 +30,7 @@ import { processBatch } from './process-batch.ts'
 import { type AnalyticsSettings, analyticsSettings } from './settings.ts'
 import { AnalyticsState, type PartitionKind } from './state/partition-state.ts'
 import { mirrorWorkerMetrics } from './workers/thread-metrics.ts'
-import { WorkerPool } from './workers/worker-pool.ts'
+import { type ResourceLimits, WorkerPool } from './workers/worker-pool.ts'
 
 export interface AnalyticsRoleOptions {
   /** Topics to read and to publish alerts to (defaults: the declared topics). */
@@ -208,6 +209,14 @@ async function startJob(context: RoleContext, options: AnalyticsRoleOptions): Pr
   }
 }
 
+/** The heap limits the configuration sets for each worker thread (0: V8's own sizing). */
+function workerLimits(analytics: Config['analytics']): ResourceLimits {
+  return {
+    ...(analytics.workerHeapMb > 0 ? { maxOldGenerationSizeMb: analytics.workerHeapMb } : {}),
+    ...(analytics.workerYoungMb > 0 ? { maxYoungGenerationSizeMb: analytics.workerYoungMb } : {})
+  }
+}
+
 /** The job on ANALYTICS_WORKERS threads, each one member of the group (workers/worker-pool.ts). */
 async function startWorkers(
   context: RoleContext,
@@ -228,9 +237,7 @@ async function startWorkers(
     log,
     metrics: context.metrics,
     live: context.live,
-    ...(config.analytics.workerHeapMb > 0
-      ? { resourceLimits: { maxOldGenerationSizeMb: config.analytics.workerHeapMb } }
-      : {})
+    resourceLimits: workerLimits(config.analytics)
   })
   context.health.register('analytics', () => pool.check())
   await pool.start()
