@@ -1,14 +1,25 @@
 /**
  * `BROKERS=3 scripts/infra.sh start kafka`: a three-node KRaft cluster on this machine, in a folder
- * and on ports of its own, and the project's topics on it with the replication the configuration
- * asks for.
+ * and on ports of its own, the project's topics on it with the replication the configuration asks
+ * for, and what doctor says when a broker of it dies.
  */
 import assert from 'node:assert/strict'
 import { execFile, spawnSync } from 'node:child_process'
 import { after, before, test } from 'node:test'
 import { promisify } from 'node:util'
 import { Admin, ConfigResourceTypes } from '@platformatic/kafka'
+import { kafkaConnection } from '../../src/bus/kafka/kafka-options.ts'
+import { ensureTopics } from '../../src/bus/kafka/topic-admin.ts'
+import { TopicNames, declaredTopics } from '../../src/bus/topics.ts'
+import { configFromEnv } from '../../src/config/config.ts'
+import { silentLogger } from '../../src/log/logger.ts'
+import { brokerCheck } from '../../src/ops/doctor/check-broker.ts'
+import { topicsCheck } from '../../src/ops/doctor/check-topics.ts'
+import { type CheckResult, runDoctor } from '../../src/ops/doctor/doctor.ts'
+import { doctorContext } from '../../src/ops/doctor/doctor-context.ts'
 import { PrivateStack } from '../faults/private-stack.ts'
+import { uniqueName } from '../helpers/names.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const run = promisify(execFile)
 
@@ -77,4 +88,87 @@ test('the topics command on the cluster creates every topic with replication fac
   } finally {
     await client.close()
   }
+})
+
+test('doctor warns of a killed broker and its under-replicated partitions, fails on partitions left offline, and is healthy once it is back', async () => {
+  const config = configFromEnv({
+    KAFKA_SERVERS: stack.kafkaServers,
+    TOPIC_REPLICATION_FACTOR: '3',
+    TOPIC_MIN_INSYNC_REPLICAS: '2',
+    LOG_LEVEL: 'silent'
+  })
+  const declared = declaredTopics(config.topics)
+  await ensureTopics(kafkaConnection(config), declared, { readyTimeoutMs: 60_000, log: silentLogger() })
+  // One copy per partition, spread over the three brokers: the victim's partition goes offline.
+  const single = uniqueName('t-single-copy')
+  const client = admin()
+  let victim: number
+  try {
+    await client.createTopics({ topics: [single], partitions: 3, replicas: 1 })
+    const held = await waitFor('the single-copy topic to have leaders', async () => {
+      const metadata = await client.metadata({ topics: [single], forceUpdate: true }).catch(() => undefined)
+      const leaders = metadata?.topics.get(single)?.partitions.map(p => p.leader) ?? []
+      return leaders.length === 3 && leaders.every(l => l >= 0) && leaders
+    })
+    victim = held[0] ?? 1
+  } finally {
+    await client.close()
+  }
+  const topics = [...declared, { name: single, partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 }]
+  const doctor = async (): Promise<Map<string, CheckResult>> => {
+    const context = doctorContext(config, { timeoutMs: 30_000 }, { topics })
+    try {
+      const report = await runDoctor(context, [brokerCheck, topicsCheck])
+      return new Map(report.results.map(r => [r.check, r]))
+    } finally {
+      await context.bus.close()
+    }
+  }
+  const healthy = async (): Promise<boolean> => {
+    const results = await doctor()
+    return results.get('broker')?.verdict === 'ok' && results.get('topics')?.verdict === 'ok'
+  }
+  await waitFor('doctor to find the cluster healthy', healthy, 120_000, 500)
+
+  const pid = stack.kafkaPid(victim)
+  assert.ok(pid !== undefined, `node ${victim} has a pid file`)
+  process.kill(pid, 'SIGKILL')
+  // The controller fences the broker after its session times out, then shrinks the in-sync sets.
+  const during = await waitFor(
+    `doctor to see broker ${victim} missing and its replicas out of sync`,
+    async () => {
+      const results = await doctor()
+      const topicsSummary = results.get('topics')?.summary ?? ''
+      return (
+        results.get('broker')?.verdict === 'warn' &&
+        /under-replicated/.test(topicsSummary) &&
+        /offline/.test(topicsSummary) &&
+        results
+      )
+    },
+    180_000,
+    1_000
+  )
+  assert.match(
+    during.get('broker')?.summary ?? '',
+    new RegExp(`broker\\(s\\) ${victim} missing from the cluster`)
+  )
+  assert.match(during.get('broker')?.fix ?? '', new RegExp(`infra\\.sh start kafka-${victim}`))
+  const topicsResult = during.get('topics')
+  assert.equal(topicsResult?.verdict, 'fail', 'an offline partition fails the topics check')
+  assert.match(topicsResult.summary, new RegExp(`${single} has partition\\(s\\) 0 offline \\(no leader\\)`))
+  assert.match(
+    topicsResult.summary,
+    new RegExp(`${TopicNames.trade} has under-replicated partition\\(s\\) 0 \\(2/3 in sync\\)`)
+  )
+
+  // The terminal report shows both as FAIL and WARN lines.
+  const cli = await run(process.execPath, ['src/cli.ts', 'doctor', '--timeout', '20000'], {
+    env: clusterEnv({ TOPIC_REPLICATION_FACTOR: '3', TOPIC_MIN_INSYNC_REPLICAS: '2' })
+  }).catch((error: { stdout: string }) => error)
+  assert.match(cli.stdout, new RegExp(`WARN {2}broker +broker\\(s\\) ${victim} missing from the cluster`))
+  assert.match(cli.stdout, /WARN {2}topics +.*under-replicated|FAIL {2}topics +.*under-replicated/)
+
+  stack.infra('start', `kafka-${victim}`)
+  await waitFor(`doctor to find the cluster healthy with broker ${victim} back`, healthy, 180_000, 1_000)
 })

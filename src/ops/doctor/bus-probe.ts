@@ -10,8 +10,16 @@ export interface TopicState {
   partitions: number
   /** Replicas of partition 0 (embedded: 1). */
   replicationFactor: number
-  /** Partitions without a leader (Kafka only). */
+  /** Partitions without a leader (Kafka only): offline, nothing can be read or written there. */
   leaderless: number[]
+  /** Partitions with fewer in-sync replicas than replicas (Kafka only). */
+  underReplicated: { partition: number; inSync: number; replicas: number }[]
+}
+
+/** Brokers the cluster has, and brokers the topics name as replicas that it does not (Kafka only). */
+export interface BrokerState {
+  live: number[]
+  missing: number[]
 }
 
 export interface GroupState {
@@ -31,6 +39,8 @@ export interface BusProbe {
   topicName(logical: string): string
   /** Resolves with a description of what answered; throws when the bus cannot be reached. */
   reach(): Promise<string>
+  /** Which brokers are registered, and which replicas of these topics live on brokers that are not. */
+  brokers(topics: readonly string[]): Promise<BrokerState>
   /** Each named topic's state, or undefined where it does not exist. */
   topics(names: readonly string[]): Promise<Map<string, TopicState | undefined>>
   groupOffsets(groupId: string, topics: readonly string[]): Promise<GroupPartitionOffsets[]>

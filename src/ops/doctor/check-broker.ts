@@ -1,15 +1,18 @@
-/** Second check: the bus answers (a Kafka metadata request, or the embedded bus folder exists). */
+/**
+ * Second check: the bus answers (a Kafka metadata request, or the embedded bus folder exists), and
+ * on Kafka every broker that holds replicas of the pipeline's topics is in the cluster.
+ */
 import { describeError } from '../../errors/errors.ts'
 import { type DoctorCheck, finding, within } from './doctor.ts'
 
 export const brokerCheck: DoctorCheck = {
   name: 'broker',
   async run(context) {
-    const { bus, timeoutMs } = context
+    const { bus, timeoutMs, topics } = context
+    let what: string
     try {
-      const what = await within(timeoutMs, `the bus at ${bus.where}`, bus.reach())
+      what = await within(timeoutMs, `the bus at ${bus.where}`, bus.reach())
       context.facts.busReachable = true
-      return finding('ok', bus.kind === 'kafka' ? `Kafka at ${bus.where} answers: ${what}` : what)
     } catch (error) {
       context.facts.busReachable = false
       return bus.kind === 'kafka'
@@ -20,5 +23,27 @@ export const brokerCheck: DoctorCheck = {
             fix: 'start the pipeline once (npm start creates it), or point DATA_DIR at the folder it uses'
           })
     }
+    if (bus.kind !== 'kafka') return finding('ok', what)
+    const answers = `Kafka at ${bus.where} answers: ${what}`
+    let missing: number[]
+    try {
+      missing = (await within(timeoutMs, 'the cluster metadata', bus.brokers(topics.map(t => t.name))))
+        .missing
+    } catch (error) {
+      return finding(
+        'warn',
+        `${answers}; could not read which brokers hold the topics: ${describeError(error)}`
+      )
+    }
+    if (missing.length === 0) return finding('ok', answers)
+    // A missing broker alone loses nothing while the others hold in-sync copies: the topics check
+    // says whether partitions are under-replicated, below min.insync.replicas or offline.
+    return finding(
+      'warn',
+      `broker(s) ${missing.join(', ')} missing from the cluster: the topics name them as replicas, but they are not registered (${answers})`,
+      {
+        fix: `start the missing broker(s) again (scripts/infra.sh start ${missing.map(id => `kafka-${id}`).join(' ')}; its log is .data/logs/kafka-<id>.log), or reassign their partitions if they are gone for good`
+      }
+    )
   }
 }

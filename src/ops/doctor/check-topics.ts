@@ -1,4 +1,8 @@
-/** Third check: every declared topic exists with its partitions, replication and a leader each. */
+/**
+ * Third check: every declared topic exists with its partitions and replication, every partition has
+ * a leader (else it is offline: FAIL) and its replicas in sync (fewer: WARN; fewer than the topic's
+ * min.insync.replicas, which refuses acks=all writes: FAIL).
+ */
 import { describeError } from '../../errors/errors.ts'
 import { type DoctorCheck, finding, within } from './doctor.ts'
 
@@ -16,7 +20,9 @@ export const topicsCheck: DoctorCheck = {
     }
     const details: string[] = []
     const problems: string[] = []
+    const warnings: string[] = []
     let grow = false
+    let replicasDown = false
     for (const spec of topics) {
       const state = states.get(spec.name)
       const name = bus.topicName(spec.name)
@@ -32,17 +38,38 @@ export const topicsCheck: DoctorCheck = {
       }
       if (state.replicationFactor !== spec.replicationFactor)
         wrong.push(`replication factor ${state.replicationFactor}, declared ${spec.replicationFactor}`)
-      if (state.leaderless.length > 0) wrong.push(`no leader for partition(s) ${state.leaderless.join(', ')}`)
+      if (state.leaderless.length > 0)
+        wrong.push(`partition(s) ${state.leaderless.join(', ')} offline (no leader)`)
+      const minInsync = spec.minInsyncReplicas ?? 1
+      const refusing = state.underReplicated.filter(p => p.inSync < minInsync)
+      if (refusing.length > 0)
+        wrong.push(
+          `partition(s) ${refusing.map(p => `${p.partition} (${p.inSync} in sync)`).join(', ')} below min.insync.replicas ${minInsync}: writes are refused`
+        )
+      const lagging = state.underReplicated.filter(p => p.inSync >= minInsync)
+      const warned =
+        lagging.length === 0
+          ? []
+          : [
+              `under-replicated partition(s) ${lagging.map(p => `${p.partition} (${p.inSync}/${p.replicas} in sync)`).join(', ')}`
+            ]
+      replicasDown ||= state.underReplicated.length > 0 || state.leaderless.length > 0
       problems.push(...wrong.map(w => `${name} has ${w}`))
+      warnings.push(...warned.map(w => `${name} has ${w}`))
+      const notes = [...wrong, ...warned]
       details.push(
-        `${name}: ${state.partitions} partition(s), replication ${state.replicationFactor}${wrong.length > 0 ? ` — ${wrong.join('; ')}` : ''}`
+        `${name}: ${state.partitions} partition(s), replication ${state.replicationFactor}${notes.length > 0 ? ` — ${notes.join('; ')}` : ''}`
       )
     }
-    if (problems.length === 0) return finding('ok', `${topics.length} topics as declared`, { details })
+    const replicaFix =
+      'bring the brokers holding these replicas back (see the broker check; scripts/infra.sh status); the followers catch up by themselves'
+    if (problems.length === 0 && warnings.length === 0)
+      return finding('ok', `${topics.length} topics as declared`, { details })
+    if (problems.length === 0) return finding('warn', warnings.join('; '), { details, fix: replicaFix })
     const fix =
       bus.kind === 'kafka'
-        ? `run \`crypto-viz topics\` (creates missing topics${grow ? '; `--grow-partitions` adds partitions' : ''}); Kafka cannot remove partitions: align TOPIC_PARTITIONS instead`
+        ? `${replicasDown ? `${replicaFix}; otherwise ` : ''}run \`crypto-viz topics\` (creates missing topics${grow ? '; `--grow-partitions` adds partitions' : ''}); Kafka cannot remove partitions: align TOPIC_PARTITIONS instead`
         : 'the embedded bus creates its topics when it opens: start the pipeline (npm start); TOPIC_PARTITIONS must match the folder'
-    return finding('fail', problems.join('; '), { details, fix })
+    return finding('fail', [...problems, ...warnings].join('; '), { details, fix })
   }
 }

@@ -32,8 +32,16 @@ export interface PipelineGroup {
 export interface DoctorContext {
   config: Config
   mode: BusProbe['kind']
-  /** The declared topics: name, partitions, replication factor. */
-  topics: readonly { name: string; partitions: number; replicationFactor: number }[]
+  /**
+   * The declared topics: name, partitions, replication factor and, where known, min.insync.replicas
+   * (an in-sync set below it refuses acks=all writes).
+   */
+  topics: readonly {
+    name: string
+    partitions: number
+    replicationFactor: number
+    minInsyncReplicas?: number
+  }[]
   groups: readonly PipelineGroup[]
   /**
    * Topics the producers write, whose newest record tells their freshness; a topic with its own

@@ -7,7 +7,7 @@ import { access } from 'node:fs/promises'
 import type { GroupPartitionOffsets } from '../../bus/bus.ts'
 import { FolderInspector, lockHolder } from '../../bus/embedded/folder-inspector.ts'
 import { processAlive } from '../../lib/process-alive.ts'
-import type { BusProbe, GroupState, TopicState } from './bus-probe.ts'
+import type { BrokerState, BusProbe, GroupState, TopicState } from './bus-probe.ts'
 
 export class EmbeddedProbe implements BusProbe {
   readonly kind = 'embedded'
@@ -33,6 +33,11 @@ export class EmbeddedProbe implements BusProbe {
       : `embedded bus folder ${this.where}, open in process ${pid}`
   }
 
+  /** One process, one folder: there is no broker to go missing. */
+  async brokers(): Promise<BrokerState> {
+    return { live: [], missing: [] }
+  }
+
   topicName(logical: string): string {
     return logical
   }
@@ -42,7 +47,12 @@ export class EmbeddedProbe implements BusProbe {
     return new Map(
       names.map(name => {
         const partitions = counts.get(name) ?? 0
-        return [name, partitions === 0 ? undefined : { partitions, replicationFactor: 1, leaderless: [] }]
+        return [
+          name,
+          partitions === 0
+            ? undefined
+            : { partitions, replicationFactor: 1, leaderless: [], underReplicated: [] }
+        ]
       })
     )
   }

@@ -3,7 +3,8 @@ import { Admin, ListOffsetTimestamps } from '@platformatic/kafka'
 import type { GroupPartitionOffsets } from '../../bus/bus.ts'
 import { KafkaInspector } from '../../bus/kafka/kafka-inspector.ts'
 import { type KafkaConnection, baseOptions, brokerTopic } from '../../bus/kafka/kafka-options.ts'
-import type { BusProbe, GroupState, TopicState } from './bus-probe.ts'
+import type { BrokerState, BusProbe, GroupState, TopicState } from './bus-probe.ts'
+import { clusterView } from './cluster-view.ts'
 
 export class KafkaProbe implements BusProbe {
   readonly kind = 'kafka'
@@ -31,27 +32,46 @@ export class KafkaProbe implements BusProbe {
     return `${brokers.length} broker(s) (${brokers.join(', ')}), controller ${metadata.controllerId}`
   }
 
+  async brokers(topics: readonly string[]): Promise<BrokerState> {
+    const view = await clusterView(
+      this.#admin,
+      topics.map(name => this.topicName(name))
+    )
+    // A broker that is down is no longer registered, but the partitions it holds still name it as
+    // a replica: that is how a missing broker shows.
+    const named = new Set(
+      [...view.topics.values()].flatMap(partitions => partitions.flatMap(p => p.replicas))
+    )
+    return {
+      live: [...view.brokers].sort((a, b) => a - b),
+      missing: [...named].filter(id => !view.brokers.has(id)).sort((a, b) => a - b)
+    }
+  }
+
   topicName(logical: string): string {
     return brokerTopic(this.#connection, logical)
   }
 
   async topics(names: readonly string[]): Promise<Map<string, TopicState | undefined>> {
-    const existing = new Set(await this.#admin.listTopics())
-    const present = names.map(name => this.topicName(name)).filter(name => existing.has(name))
-    const metadata =
-      present.length === 0
-        ? undefined
-        : await this.#admin.metadata({ topics: [...present], forceUpdate: true })
+    const view = await clusterView(
+      this.#admin,
+      names.map(name => this.topicName(name))
+    )
     return new Map(
       names.map(name => {
-        const topic = metadata?.topics.get(this.topicName(name))
-        if (topic === undefined) return [name, undefined]
+        const partitions = view.topics.get(this.topicName(name))
+        if (partitions === undefined) return [name, undefined]
         return [
           name,
           {
-            partitions: topic.partitionsCount,
-            replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
-            leaderless: topic.partitions.flatMap((p, index) => (p.leader < 0 ? [index] : []))
+            partitions: partitions.length,
+            replicationFactor: partitions[0]?.replicas.length ?? 0,
+            leaderless: partitions.flatMap((p, index) => (p.leader < 0 ? [index] : [])),
+            underReplicated: partitions.flatMap((p, index) =>
+              p.isr.length < p.replicas.length
+                ? [{ partition: index, inSync: p.isr.length, replicas: p.replicas.length }]
+                : []
+            )
           }
         ]
       })
