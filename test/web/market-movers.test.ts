@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { getJson } from '../helpers/api.ts'
+import { type ApiCandle, returnOnCandles } from '../helpers/impact-from-candles.ts'
 import { type MarketSpec, seedMarkets } from '../helpers/market-seed.ts'
 import { type Browser, type Stack, openBrowser, screenshot, startStack } from '../helpers/web.ts'
 
@@ -73,8 +74,10 @@ before(async () => {
     }))
   )
   // Four BTC moves and one ETH move (the article about both coins counts in each); none for DOGE.
+  // (The market seed publishes articles of its own: count only these.)
   await stack.pipeline.stored(
-    "select count(*)::int as n from article_impact where horizon = '30m' and final",
+    `select count(*)::int as n from article_impact
+      where horizon = '30m' and final and article_id in (${articles.map(a => `'${a.id}'`).join(', ')})`,
     5
   )
   browser = await openBrowser()
@@ -84,11 +87,6 @@ after(async () => {
   await browser?.close()
   await stack?.stop()
 })
-
-interface ApiCandle {
-  bucket: string
-  close: string
-}
 
 const candleCache = new Map<string, ApiCandle[]>()
 /** Every 1m candle of a symbol the API serves, oldest first. */
@@ -103,36 +101,11 @@ async function apiCandles(symbol: string): Promise<ApiCandle[]> {
   return body.candles
 }
 
-/** p / q − 1 at 12 decimals, rounded half to even, from decimal texts, with BigInts. */
-function exactReturn(p: string, q: string): string {
-  const scale = Math.max(p.split('.')[1]?.length ?? 0, q.split('.')[1]?.length ?? 0)
-  const units = (text: string): bigint => {
-    const [whole = '0', fraction = ''] = text.split('.')
-    return BigInt(whole + fraction.padEnd(scale, '0'))
-  }
-  const numerator = (units(p) - units(q)) * 10n ** 12n
-  const denominator = units(q)
-  const negative = numerator < 0n
-  const abs = negative ? -numerator : numerator
-  let quotient = abs / denominator
-  const twice = 2n * (abs - quotient * denominator)
-  if (twice > denominator || (twice === denominator && quotient % 2n === 1n)) quotient += 1n
-  const digits = quotient.toString().padStart(13, '0')
-  return `${negative && quotient !== 0n ? '-' : ''}${digits.slice(0, -12)}.${digits.slice(-12)}`
-}
-
 /** The definition, on the API's candles: close before the publication minute, close before its end. */
 async function recomputedReturn(symbol: string, publishedAt: string, minutes: number): Promise<string> {
-  const candles = await apiCandles(symbol)
-  const start = Math.floor(Date.parse(publishedAt) / MINUTE) * MINUTE
-  const end = Math.floor((Date.parse(publishedAt) + minutes * MINUTE) / MINUTE) * MINUTE
-  const closeBefore = (limit: number): string | undefined =>
-    candles.filter(c => Date.parse(c.bucket) < limit && Date.parse(c.bucket) >= start - 1440 * MINUTE).at(-1)
-      ?.close
-  const p0 = closeBefore(start)
-  const pH = closeBefore(end)
-  assert.ok(p0 !== undefined && pH !== undefined, `candles around ${publishedAt}`)
-  return exactReturn(pH, p0)
+  const recomputed = returnOnCandles(await apiCandles(symbol), publishedAt, minutes)
+  assert.ok(recomputed !== undefined, `candles around ${publishedAt}`)
+  return recomputed
 }
 
 /** "+0.42 %" as the page writes a return: two decimals, a real minus sign, a thin space. */
