@@ -14,6 +14,7 @@
  * a check that the 1-minute candles count every trade.
  *
  * Flags: --trades N (300000; `--trades 1000000`, `--trades 5m` work), --instances K (1),
+ * --workers W (ANALYTICS_WORKERS of each instance: partition workers on threads; default auto),
  * --batch N (ANALYTICS_BATCH_MAX_RECORDS, default the role's), --cpu-prof (profiles into
  * .cache/prof), --heap-snapshot (a snapshot per instance at the end, into .cache/prof),
  * --node-flag=--trace-gc (any Node flag for the analytics processes; repeatable).
@@ -36,6 +37,7 @@ const { values: flags } = parseArgs({
   options: {
     trades: { type: 'string', default: '300000' },
     instances: { type: 'string', default: '1' },
+    workers: { type: 'string', default: 'auto' },
     batch: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'heap-snapshot': { type: 'boolean', default: false },
@@ -50,6 +52,8 @@ const count = (text: string): number => {
 }
 const TRADES = count(flags.trades)
 const INSTANCES = count(flags.instances)
+// `auto` as the role reads it: one per core, at most one per partition (3 here).
+const WORKERS = flags.workers === 'auto' ? Math.min(availableParallelism(), 3) : count(flags.workers)
 const SYMBOLS = Array.from({ length: 12 }, (_, i) => `B${String(i).padStart(2, '0')}/USD`)
 const START_MICROS = Date.UTC(2026, 0, 5) * 1000
 const STEP_MICROS = 20_000
@@ -189,7 +193,8 @@ try {
   const env: Record<string, string> = {
     TOPICS: JSON.stringify(topics),
     GROUP_ID: groupId,
-    DATABASE_URL: database.url
+    DATABASE_URL: database.url,
+    ANALYTICS_WORKERS: String(WORKERS)
   }
   if (flags.batch !== undefined) env.ANALYTICS_BATCH_MAX_RECORDS = flags.batch
   // Nothing is applied until every instance holds its partitions: the first member to join would
@@ -204,13 +209,13 @@ try {
   await Promise.all(instances.map(instance => instance.next('started')))
   for (let attempt = 0; ; attempt++) {
     const members = [...(await groupAssignment(groupId)).values()]
-    if (members.length === INSTANCES && members.every(partitions => partitions.length > 0)) break
-    if (attempt === 300) throw new Error(`the group did not settle with ${INSTANCES} members`)
+    if (members.length === INSTANCES * WORKERS && members.every(partitions => partitions.length > 0)) break
+    if (attempt === 300) throw new Error(`the group did not settle with ${INSTANCES * WORKERS} members`)
     await sleep(200)
   }
   const marks = await Promise.all(instances.map(instance => instance.ask('mark', 'marked')))
   line(
-    `started:   ${instances.length} instance(s) in the group, RSS ${marks.map(m => mib(Number(m.rss))).join(', ')} before the first record`
+    `started:   ${instances.length} instance(s) × ${WORKERS} worker(s) in the group, RSS ${marks.map(m => mib(Number(m.rss))).join(', ')} before the first record`
   )
   const released = performance.now()
   await hold.query('commit')
@@ -246,7 +251,7 @@ try {
   const wallMs = end - wallStart
   const processingMs = end - released
   line(
-    `drain:     ${INSTANCES} instance(s): wall ${(wallMs / 1000).toFixed(1)} s (${rate(TRADES, wallMs)}; from the ` +
+    `drain:     ${INSTANCES} instance(s) × ${WORKERS} worker(s): wall ${(wallMs / 1000).toFixed(1)} s (${rate(TRADES, wallMs)}; from the ` +
       `processes' start), processing ${(processingMs / 1000).toFixed(1)} s (${rate(TRADES, processingMs)}; from the group settled)`
   )
   line(
