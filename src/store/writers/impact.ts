@@ -115,6 +115,17 @@ export async function tradeWatermarks(
   return new Map(rows.map(r => [r.key, Number(r.watermark)]))
 }
 
+/** Of these symbols, those with impact rows not final yet (the rows their candles can still change). */
+export async function symbolsWithPendingImpact(q: Queryable, symbols: readonly string[]): Promise<string[]> {
+  if (symbols.length === 0) return []
+  const { rows } = await q.query<{ symbol: string }>(
+    `select s as symbol from unnest($1::text[]) as s
+      where exists (select 1 from article_impact i where i.symbol = s and not i.final)`,
+    [[...symbols]]
+  )
+  return rows.map(r => r.symbol)
+}
+
 export interface PendingImpact {
   articleId: string
   publishedAt: string

@@ -358,6 +358,25 @@ async function exchangeHistoryScenario(db: Database): Promise<void> {
     exchangeOnly.find(r => r.horizon === '2h')?.volumeRatio,
     "where the pipeline has candles (minutes 90 on) they count, not the exchange's"
   )
+
+  // Delivered again naming only a coin without a market: its rows go, none is left behind.
+  for (const offset of work.offsets) {
+    const partition = state.get(offset)
+    if (partition !== undefined) partition.nextOffset = offset.nextOffset
+  }
+  const renamed = { ...news, coins: [{ code: 'DOGE', mentions: 1, inTitle: true }] }
+  const again = processBatch([record('articles', 0, 1, news.id, renamed)], state, settings)
+  await commitBatch(db, again, {
+    job: JOB,
+    settings,
+    toAlerts: () => [],
+    publishAlerts: async () => undefined
+  })
+  assert.deepEqual(
+    (await storedImpact(db)).filter(r => r.articleId === news.id),
+    [],
+    'an article that no longer names a tracked coin has no record'
+  )
 }
 
 const NAME =

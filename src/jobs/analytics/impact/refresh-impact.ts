@@ -20,6 +20,7 @@ import {
   minuteCandles,
   pendingImpact,
   symbolsWithCandles,
+  symbolsWithPendingImpact,
   tradeWatermarks,
   writeImpact
 } from '../../../store/writers/impact.ts'
@@ -53,14 +54,18 @@ export async function refreshImpact(
   if (work.articles.length === 0 && work.watermarksBefore.size === 0) return []
   const codes = [...new Set(work.articles.flatMap(a => a.coins.map(c => c.code)))]
   const tracked = await symbolsWithCandles(tx, codes)
-  const moved = [...work.watermarksBefore.keys()]
+  // Most batches carry trades only, of symbols whose rows are all final: one indexed probe, no lock.
+  // A row another instance is writing now is seen by this symbol's next batch (the settled horizons
+  // are selected by `window_end <=`, not by "just settled"), so skipping it here loses nothing.
+  const moved = await symbolsWithPendingImpact(tx, [...work.watermarksBefore.keys()])
   const symbols = [...new Set([...tracked, ...moved])]
-  if (symbols.length === 0) return []
-  await lockImpactSymbols(tx, symbols)
+  // An article delivered again may name other coins now: its rows are recomputed from scratch.
   await deleteArticleImpact(
     tx,
     work.articles.map(a => a.id)
   )
+  if (symbols.length === 0) return []
+  await lockImpactSymbols(tx, symbols)
   const watermarks = await tradeWatermarks(tx, job, symbols)
   // Per symbol, the articles to compute: article id → publication time (µs).
   const targets = new Map<string, Map<string, number>>()
@@ -75,7 +80,8 @@ export async function refreshImpact(
       if (bases.has(symbol.split('/')[0] ?? '')) target(symbol, article.id, micros(article.publishedAt))
     }
   }
-  for (const [symbol, before] of work.watermarksBefore) {
+  for (const symbol of moved) {
+    const before = work.watermarksBefore.get(symbol) ?? null
     const after = watermarks.get(symbol)
     if (after === undefined) continue
     const minuteClosed = before === null || floorMinute(after) > floorMinute(before)
