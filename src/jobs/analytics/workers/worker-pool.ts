@@ -31,6 +31,8 @@ export interface WorkerPoolOptions {
   log: Logger
   metrics: Registry
   live: () => LiveEvents
+  /** The worker's program; replaceable for tests of the supervision (default partition-worker.ts). */
+  entry?: URL
   /** Heap limits of each worker (documented in docs/jobs.md). */
   resourceLimits?: ResourceLimits
 }
@@ -125,7 +127,7 @@ export class WorkerPool {
 
   #spawn(slot: Slot): Promise<void> {
     const { log } = this.#options
-    const worker = new Worker(ENTRY, {
+    const worker = new Worker(this.#options.entry ?? ENTRY, {
       workerData: slot.setup,
       ...(this.#options.resourceLimits === undefined ? {} : { resourceLimits: this.#options.resourceLimits })
     })
