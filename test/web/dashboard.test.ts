@@ -102,7 +102,8 @@ test('the overview shows every market with its price, 24h change, volume and a d
     return false
   })()`)
   await page.waitForFunction(`document.querySelector('[data-testid="connection"]').dataset.state === 'live'`)
-  assert.ok((await page.locator('.article-list .article').count()) > 0, 'the latest news are listed')
+  // The latest news are listed (read after the markets: the list has a request of its own).
+  await page.locator('.article-list .article').first().waitFor()
   assert.ok((await page.locator('.alert-list .alert').count()) > 0, 'the latest alerts are listed')
   await screenshot(page, 'overview-desktop-dark')
   await page.getByRole('button', { name: 'Switch light or dark theme' }).click()
@@ -224,7 +225,7 @@ test('the replay slider shows the market as it was at the chosen moment, and pla
   const range = `from=${new Date(seededFrom).toISOString()}&to=${new Date(seededTo).toISOString()}&at=${new Date(at).toISOString()}`
   const page = await open(symbolHash(btc, `interval=1m&${range}`))
   const chartBefore = (moment: number): string =>
-    `(() => { const host = document.querySelector('[data-testid="price-chart"]'); return Number(host.dataset.bars) > 0 && host.dataset.lastTime <= '${new Date(moment - 60_000).toISOString()}' && host.dataset.lastTime >= '${new Date(moment - 180_000).toISOString()}' })()`
+    `(() => { const host = document.querySelector('[data-testid="price-chart"]'); return host !== null && Number(host.dataset.bars) > 0 && host.dataset.lastTime <= '${new Date(moment - 60_000).toISOString()}' && host.dataset.lastTime >= '${new Date(moment - 180_000).toISOString()}' })()`
   await page.waitForFunction(chartBefore(at))
   const newestTrade = await page.getByTestId('trades-tape').locator('time').first().getAttribute('datetime')
   assert.ok(

@@ -1,7 +1,8 @@
 /**
  * The symbol chart: a facade over lightweight-charts and a model (sorted series of bars and of each
  * indicator). History goes in with `setHistory`/`prependHistory` (one `setData` per load); the live
- * path is `updateBar`/`updateIndicators`, batched per animation frame and applied with the series'
+ * path is `updateBar`/`updateIndicators`, batched per animation frame (at most five a second:
+ * frame-batch.ts) and applied with the series'
  * `update()`, never `setData()`. The library holds a window of the model (chart-window.ts) so a tick
  * costs the same with 100,000 bars loaded as with 500, and hidden overlays hold no data at all.
  * Overlays: SMA, EMA, Bollinger (the analytics job's values), session VWAP (computed here from the
@@ -24,7 +25,7 @@ import { formatFixed, priceDecimals } from '../lib/format.ts'
 import { type Bar, sessionVwap, sessionVwapAt } from './bars.ts'
 import { ChartWindow } from './chart-window.ts'
 import { type ChartColors, chartOptions, readChartColors } from './chart-theme.ts'
-import { FrameBatch } from './frame-batch.ts'
+import { FrameBatch, LIVE_DRAW_INTERVAL_MS } from './frame-batch.ts'
 import { type OverlayName, Overlays } from './indicator-names.ts'
 import { SortedSeries } from './sorted-series.ts'
 
@@ -52,8 +53,11 @@ export class PriceChart {
   readonly #lines = new Map<string, Line>()
   readonly #vwap: Line
   readonly #window = new ChartWindow()
-  readonly #barBatch = new FrameBatch<number, Bar>(bars => this.#applyBars(bars))
-  readonly #valueBatch = new FrameBatch<string, Value>(values => this.#applyValues(values))
+  readonly #barBatch = new FrameBatch<number, Bar>(bars => this.#applyBars(bars), LIVE_DRAW_INTERVAL_MS)
+  readonly #valueBatch = new FrameBatch<string, Value>(
+    values => this.#applyValues(values),
+    LIVE_DRAW_INTERVAL_MS
+  )
   #rsi: Line | undefined
   #colors: ChartColors
   #visible = new Set<OverlayName>()
@@ -89,6 +93,11 @@ export class PriceChart {
     this.#vwap = this.chart.addSeries(LineSeries, { ...overlay, lineStyle: 2, visible: false })
     this.applyTheme()
     this.chart.timeScale().subscribeVisibleLogicalRangeChange(range => this.#onRange(range))
+  }
+
+  /** The theme's colours as last read (applyTheme): reading them again would force a style pass. */
+  get colors(): ChartColors {
+    return this.#colors
   }
 
   get candleSeries(): ISeriesApi<'Candlestick'> {

@@ -17,6 +17,7 @@ import {
 } from 'lightweight-charts'
 import type { Bar } from './bars.ts'
 import { type ChartColors, chartOptions, readChartColors } from './chart-theme.ts'
+import { FrameBatch, FrameScheduler, LIVE_DRAW_INTERVAL_MS } from './frame-batch.ts'
 import { Overlays } from './indicator-names.ts'
 
 interface Point {
@@ -50,6 +51,9 @@ export class SignalCharts {
   /** The times of the bars without indicator values, as empty slots of the MACD pane. */
   #emptySlots: number[] = []
   #colors: ChartColors
+  // Live changes are drawn with the price chart's pace (frame-batch.ts): each draw repaints a pane.
+  readonly #barBatch = new FrameBatch<number, Bar>(bars => this.#applyBars(bars), LIVE_DRAW_INTERVAL_MS)
+  readonly #macdDraw = new FrameScheduler(() => this.#drawMacd(), LIVE_DRAW_INTERVAL_MS)
 
   constructor(macdHost: HTMLElement, pressureHost: HTMLElement) {
     this.#colors = readChartColors()
@@ -70,6 +74,7 @@ export class SignalCharts {
 
   /** Replaces both panes' data (a new symbol, interval or moment). */
   setHistory(bars: readonly Bar[], indicators: Record<string, Point[]>): void {
+    this.#barBatch.clear()
     this.#values.clear()
     for (const name of Overlays.macd) {
       const points = new Map<number, number>()
@@ -83,12 +88,18 @@ export class SignalCharts {
   }
 
   updateBar(bar: Bar): void {
-    const point = this.#pressurePoint(bar)
-    if (point === undefined) return
-    try {
-      this.#imbalance.update(point, true)
-    } catch {
-      // Older than the pane's first point: the next history load draws it.
+    this.#barBatch.set(bar.time, bar)
+  }
+
+  #applyBars(bars: Map<number, Bar>): void {
+    for (const bar of [...bars.values()].sort((a, b) => a.time - b.time)) {
+      const point = this.#pressurePoint(bar)
+      if (point === undefined) continue
+      try {
+        this.#imbalance.update(point, true)
+      } catch {
+        // Older than the pane's first point: the next history load draws it.
+      }
     }
   }
 
@@ -100,7 +111,7 @@ export class SignalCharts {
       this.#values.get(name)?.set(time, value)
       changed = true
     }
-    if (changed) this.#drawMacd()
+    if (changed) this.#macdDraw.request()
   }
 
   /** Follows the price chart: the same time range on screen. */

@@ -1,7 +1,9 @@
 /**
  * The symbol's quote above the tape: last price, 24h change, bid/ask and spread when a ticker is
- * known; when replaying (no stored tickers), the last close as of the playhead.
+ * known; when replaying (no stored tickers), the last close as of the playhead. Live prices are
+ * written at the live drawing pace (frame-batch.ts): a new width of the price relays out the header.
  */
+import { FrameScheduler, LIVE_DRAW_INTERVAL_MS } from '../chart/frame-batch.ts'
 import type { Ticker } from '../data/types.ts'
 import { flash, h, setText } from '../lib/dom.ts'
 import { formatDecimal, formatPercent, formatPrice } from '../lib/format.ts'
@@ -12,6 +14,8 @@ export class Quote {
   readonly #change = h('span', { class: 'quote-change' }, '')
   readonly #book = h('div', { class: 'quote-book' }, '')
   #last: number | undefined
+  #pending: { value: number; text: string } | undefined
+  readonly #priceDraw = new FrameScheduler(() => this.#drawPrice(), LIVE_DRAW_INTERVAL_MS)
 
   constructor(symbol: string) {
     this.element = h(
@@ -47,6 +51,14 @@ export class Quote {
   }
 
   #setPrice(value: number, text: string): void {
+    this.#pending = { value, text }
+    this.#priceDraw.request()
+  }
+
+  #drawPrice(): void {
+    if (this.#pending === undefined) return
+    const { value, text } = this.#pending
+    this.#pending = undefined
     if (this.#last !== undefined && value !== this.#last)
       flash(this.#price, value > this.#last ? 'up' : 'down')
     this.#last = value

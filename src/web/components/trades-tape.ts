@@ -1,8 +1,11 @@
 /**
  * The trades tape: the newest trades of a symbol, newest on top, price coloured by the taker's side.
  * A fixed number of fixed-height rows: a burst of trades rewrites rows, never grows the page.
- * Trades are deduplicated by id (a trade can arrive both in the snapshot and on the stream).
+ * Trades are deduplicated by id (a trade can arrive both in the snapshot and on the stream). Live
+ * trades are written into the rows in an animation frame, at most five times a second, however fast
+ * they arrive (frame-batch.ts): each write restyles the tape.
  */
+import { FrameScheduler, LIVE_DRAW_INTERVAL_MS } from '../chart/frame-batch.ts'
 import type { Trade } from '../data/types.ts'
 import { h, setText } from '../lib/dom.ts'
 import { formatClock, formatDecimal } from '../lib/format.ts'
@@ -14,6 +17,10 @@ export class TradesTape {
   readonly #max: number
   #trades: Trade[] = []
   #lastHighlight = 0
+  /** Trades added since the rows were last written (the newest rows to highlight). */
+  #unwritten = 0
+  #highlightClass: 'tape-new' | 'tape-new-again' = 'tape-new-again'
+  readonly #draw = new FrameScheduler(() => this.#drawAdded(), LIVE_DRAW_INTERVAL_MS)
 
   constructor(max: number) {
     this.#max = max
@@ -38,6 +45,7 @@ export class TradesTape {
 
   set(trades: readonly Trade[]): void {
     this.#trades = [...trades].sort(newestFirst).slice(0, this.#max)
+    this.#unwritten = 0
     this.#render(0)
   }
 
@@ -51,11 +59,18 @@ export class TradesTape {
     if (newest !== undefined && fresh.some(t => newestFirst(t, newest) > 0))
       return this.set([...this.#trades, ...fresh])
     this.#trades = [...fresh, ...this.#trades].slice(0, this.#max)
+    this.#unwritten += fresh.length
+    this.#draw.request()
+  }
+
+  #drawAdded(): void {
+    if (this.#unwritten === 0) return
     // Highlight new rows while they can be read; a fast stream would keep the whole tape animating.
     const now = performance.now()
     const highlight = now - this.#lastHighlight > 250
     if (highlight) this.#lastHighlight = now
-    this.#render(highlight ? fresh.length : 0)
+    this.#render(highlight ? Math.min(this.#unwritten, this.#trades.length) : 0)
+    this.#unwritten = 0
   }
 
   /**
@@ -90,10 +105,10 @@ export class TradesTape {
       }
     })
     if (fresh === 0) return
-    // The highlight animation restarts only if the class was seen removed: one style flush, inside
-    // the tape (`contain: strict`), at most every 250 ms.
-    void this.#body.offsetWidth
-    for (let i = 0; i < fresh && i < rows.length; i++) rows[i]?.classList.add('is-new')
+    // Two classes with the same fade under different names, taken in turn: a new animation name
+    // restarts the highlight on a row that still has the other one, with no forced layout (base.css).
+    this.#highlightClass = this.#highlightClass === 'tape-new' ? 'tape-new-again' : 'tape-new'
+    for (let i = 0; i < fresh && i < rows.length; i++) rows[i]?.classList.add(this.#highlightClass)
   }
 }
 

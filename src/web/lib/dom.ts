@@ -37,25 +37,20 @@ const lastFlash = new WeakMap<Element, number>()
 
 /**
  * Tints an element briefly (a price going up or down). At most a few times a second per element,
- * and through the Web Animations API, which restarts an animation without forcing a layout.
+ * by fading the opacity of an overlay (`.flash-host::after`, base.css) through the Web Animations
+ * API: the compositor runs it, and restarting it forces no layout.
  */
 export function flash(element: HTMLElement, direction: 'up' | 'down'): void {
   const now = performance.now()
   if (now - (lastFlash.get(element) ?? -Infinity) < 400) return
   lastFlash.set(element, now)
-  const color = getComputedStyle(element)
-    .getPropertyValue(direction === 'up' ? '--up' : '--down')
-    .trim()
-  element.animate(
-    [
-      { backgroundColor: `color-mix(in srgb, ${color} 18%, transparent)` },
-      { backgroundColor: 'transparent' }
-    ],
-    {
-      duration: 900,
-      easing: 'ease-out'
-    }
-  )
+  element.classList.add('flash-host')
+  element.style.setProperty('--flash-color', `color-mix(in srgb, var(--${direction}) 18%, transparent)`)
+  element.animate([{ opacity: 1 }, { opacity: 0 }], {
+    duration: 900,
+    easing: 'ease-out',
+    pseudoElement: '::after'
+  })
 }
 
 export function clear(element: Element): void {

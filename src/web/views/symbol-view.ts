@@ -7,6 +7,7 @@
 import type { AppContext } from '../app/context.ts'
 import { type Bar, toBar } from '../chart/bars.ts'
 import { readChartColors } from '../chart/chart-theme.ts'
+import { FrameScheduler, LIVE_DRAW_INTERVAL_MS } from '../chart/frame-batch.ts'
 import { IndicatorNames, type OverlayName, Overlays } from '../chart/indicator-names.ts'
 import { legendValues } from '../chart/legend-values.ts'
 import { NewsMarkers } from '../chart/news-markers.ts'
@@ -65,7 +66,9 @@ export class SymbolView extends View {
   #interval: Interval = '1m'
   #olderState: 'idle' | 'loading' | 'done' = 'idle'
   #hovered: number | undefined
-  #legendQueued = false
+  // Once per frame for the pointer; at the live drawing pace for the stream (frame-batch.ts).
+  readonly #legendDraw = new FrameScheduler(() => this.#drawLegend())
+  readonly #liveDraw = new FrameScheduler(() => this.#drawLive(), LIVE_DRAW_INTERVAL_MS)
   #firstDrawn = false
 
   constructor(context: AppContext, symbol: string) {
@@ -272,7 +275,7 @@ export class SymbolView extends View {
         this.#chart?.updateIndicators(toChartTime(item.bucket), item.values)
         this.#signals?.updateIndicators(toChartTime(item.bucket), item.values)
       }
-      this.#queueLegend()
+      this.#liveDraw.request()
     })
     this.listen(feed, `trades:${symbol}`, event => {
       const trades = event.data as Trade[]
@@ -340,12 +343,20 @@ export class SymbolView extends View {
   }
 
   #afterBarsChanged(): void {
+    this.#liveDraw.request()
+  }
+
+  /**
+   * What the stream changed, at the live drawing pace: the host's data (each attribute write
+   * restyles) and the legend.
+   */
+  #drawLive(): void {
     const chart = this.#chart
     if (chart === undefined) return
     this.#host.dataset.bars = String(chart.bars.length)
     const last = chart.bars.last
     if (last !== undefined) this.#host.dataset.lastTime = toIso(last.time * 1000)
-    this.#queueLegend()
+    this.#drawLegend()
   }
 
   #showReplayClose(chart: PriceChart): void {
@@ -362,12 +373,7 @@ export class SymbolView extends View {
   }
 
   #queueLegend(): void {
-    if (this.#legendQueued) return
-    this.#legendQueued = true
-    requestAnimationFrame(() => {
-      this.#legendQueued = false
-      this.#drawLegend()
-    })
+    this.#legendDraw.request()
   }
 
   #drawLegend(): void {
@@ -378,7 +384,7 @@ export class SymbolView extends View {
     const index = time === undefined ? -1 : bars.indexOf(time)
     const bar: Bar | undefined = bars.items[index]
     const previous = bars.items[index - 1]
-    const values = legendValues(chart, this.#overlays, time, readChartColors())
+    const values = legendValues(chart, this.#overlays, time, chart.colors)
     this.#legend.show(bar, previous?.close, values)
   }
 
