@@ -135,6 +135,9 @@ test('an analytics worker that dies fails the role with the worker and the reaso
       databaseUrl: database.url,
       env: { ANALYTICS_WORKERS: '2', ANALYTICS_WORKER_HEAP_MB: '8' }
     }),
-    /analytics worker [12] did not start: it died: .*(memory|ERR_WORKER_OUT_OF_MEMORY)/i
+    {
+      code: 'CV_ERR_ANALYTICS_WORKER_FAILED',
+      message: /analytics worker [12] did not start: it died: .*out of memory.*raise ANALYTICS_WORKER_HEAP_MB/
+    }
   )
 })

@@ -86,7 +86,6 @@ port.on('message', (message: ToWorker) => {
         await bus.close()
         await db.close()
       }
-      tell({ type: 'stopped' })
       port.close()
     })()
   }

@@ -28,4 +28,3 @@ export type FromWorker =
   | { type: 'health'; check: CheckResult }
   | { type: 'live'; events: LiveEvent[] }
   | { type: 'metrics'; id: number; metrics: MetricsSnapshot }
-  | { type: 'stopped' }

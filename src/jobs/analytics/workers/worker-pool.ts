@@ -15,7 +15,7 @@
  * for all of them.
  */
 import { Worker } from 'node:worker_threads'
-import { describeError } from '../../../errors/errors.ts'
+import { CryptoVizError, ErrorCodes, describeError } from '../../../errors/errors.ts'
 import type { Logger } from '../../../log/logger.ts'
 import type { CheckResult } from '../../../ops/health.ts'
 import { Counter, type Registry } from '../../../ops/metrics.ts'
@@ -165,9 +165,12 @@ export class WorkerPool {
           lastError === undefined ? `exited with code ${code}` : `died: ${describeError(lastError)}`
         if (!started) {
           reject(
-            new Error(`analytics worker ${slot.setup.index} did not start: it ${reason}`, {
-              cause: lastError
-            })
+            new CryptoVizError(
+              ErrorCodes.ANALYTICS_WORKER_FAILED,
+              `analytics worker ${slot.setup.index} did not start: it ${reason} ` +
+                '(out of memory: raise ANALYTICS_WORKER_HEAP_MB; ANALYTICS_WORKERS=1 runs the job on the main thread)',
+              { cause: lastError, fatal: true }
+            )
           )
           return
         }
