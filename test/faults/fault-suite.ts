@@ -7,15 +7,20 @@
  * flow run on, pauses the exchange, waits for the pipeline to drain and counts: every trade the
  * exchange made stored exactly once, candles equal to an independent computation. It prints a
  * table of the faults survived and fails on any row that is not clean. Nothing here asserts speed.
+ *
+ * A second run does the same on a private three-broker cluster (replication 3, min.insync.replicas
+ * 2) with the cluster's own faults (cluster-faults.ts): a broker killed, a second one stopped.
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { configFromEnv } from '../../src/config/config.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import type { DoctorReport } from '../../src/ops/doctor/doctor.ts'
 import { PostgresDatabase } from '../../src/store/postgres/postgres-database.ts'
+import { clusterFaults } from './cluster-faults.ts'
 import { type Fault, faults } from './faults.ts'
 import { type Tally, progress, tally } from './ledger.ts'
 import { PrivateStack, freePorts } from './private-stack.ts'
@@ -42,10 +47,14 @@ interface Row extends Tally {
   fault: string
   recoverySeconds: number | undefined
   crashes: string[]
+  /** What the doctor said while the fault lasted (cluster faults). */
+  during?: string
 }
 
 function table(rows: readonly Row[]): string[] {
+  const doctorColumn = rows.some(r => r.during !== undefined)
   const header = ['fault', 'sent', 'stored', 'lost', 'doubled', 'candles ok', 'recovery (s)', 'verdict']
+  if (doctorColumn) header.push('doctor during the fault')
   const cells = rows.map(r => [
     r.fault,
     String(r.sent),
@@ -54,7 +63,8 @@ function table(rows: readonly Row[]): string[] {
     String(r.doubled),
     r.candlesOk ? 'yes' : 'NO',
     r.recoverySeconds === undefined ? 'never' : r.recoverySeconds.toFixed(1),
-    clean(r) ? 'survived' : 'FAILED'
+    clean(r) ? 'survived' : 'FAILED',
+    ...(doctorColumn ? [r.during ?? ''] : [])
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map(c => (c[i] ?? '').length)))
   const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(widths[i] ?? 0)).join(' | ')} |`
@@ -65,142 +75,184 @@ function clean(r: Row): boolean {
   return r.lost === 0 && r.doubled === 0 && r.unexpected === 0 && r.candlesOk && r.crashes.length === 0
 }
 
+interface SuiteRun {
+  /** Kafka nodes of the private stack. */
+  brokers: 1 | 3
+  /** Variables every role and command gets besides the stack's addresses. */
+  env: NodeJS.ProcessEnv
+  faults(targets: {
+    stack: PrivateStack
+    exchange: SteadyExchange
+    ingest: RoleProcess
+    analytics: RoleProcess
+    env: NodeJS.ProcessEnv
+  }): (Fault & { during?: string })[]
+  /** Where the table is written, under artifacts/. */
+  artifact: string
+}
+
+async function runSuite(run: SuiteRun): Promise<void> {
+  const stack = await PrivateStack.create({ brokers: run.brokers })
+  const roles: RoleProcess[] = []
+  let exchange: SteadyExchange | undefined
+  let db: PostgresDatabase | undefined
+  let keep = true
+  try {
+    process.stdout.write(
+      `# private Kafka (${run.brokers} broker${run.brokers > 1 ? 's' : ''}), PostgreSQL and Redis in ${stack.dir}\n`
+    )
+    stack.infra('start')
+    exchange = await SteadyExchange.start({ symbols: SYMBOLS, tradesPerSecond: RATE })
+    const ports = await freePorts(7)
+    const logDir = join(stack.dir, 'logs')
+    mkdirSync(logDir, { recursive: true })
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'info',
+      BUS: 'kafka',
+      KAFKA_SERVERS: stack.kafkaServers,
+      KAFKA_READY_TIMEOUT_MS: '300000',
+      DATABASE_URL: stack.databaseUrl,
+      REDIS_URL: stack.redisUrl,
+      KRAKEN_WS_URL: exchange.server.wsUrl,
+      KRAKEN_REST_URL: exchange.server.restUrl,
+      SYMBOLS: SYMBOLS.join(','),
+      KRAKEN_CHANNELS: 'trade',
+      PRODUCER_SOURCES: 'kraken',
+      KRAKEN_REST_MIN_INTERVAL_MS: '100',
+      LAG_POLL_INTERVAL_MS: '2000',
+      API_PORT: String(ports + 6),
+      DATA_DIR: join(stack.dir, 'app-data'),
+      ...run.env
+    }
+    for (const command of ['topics', 'migrate']) {
+      const result = spawnSync(process.execPath, ['src/cli.ts', command], { env, encoding: 'utf8' })
+      assert.equal(result.status, 0, `${command}: ${result.stderr}`)
+    }
+    const role = (name: string, kind: string, port: number): RoleProcess =>
+      new RoleProcess({ name, role: kind, env, logDir, opsPort: port })
+    const ingest = [role('ingest-1', 'ingest', ports), role('ingest-2', 'ingest', ports + 1)]
+    const analytics = [
+      role('analytics-1', 'analytics', ports + 2),
+      role('analytics-2', 'analytics', ports + 3)
+    ]
+    roles.push(role('produce', 'produce', ports + 4), ...ingest, ...analytics, role('api', 'api', ports + 5))
+    for (const r of roles) r.start()
+    await Promise.all(roles.map(r => r.ready()))
+    const live = exchange
+    await until('the producer to subscribe', async () => live.subscribed(), 60_000)
+    db = new PostgresDatabase({ url: stack.databaseUrl, log: silentLogger(), poolSize: 2 })
+    const database = db
+    exchange.resume()
+    await until('the first trades stored', async () => (await progress(database)).stored > 0, 120_000)
+    process.stdout.write(`# ${RATE} trades/s over ${SYMBOLS.join(', ')}; outages of ${OUTAGE_MS / 1000} s\n`)
+
+    const rows: Row[] = []
+    const targets = {
+      stack,
+      exchange,
+      ingest: ingest[0] as RoleProcess,
+      analytics: analytics[1] as RoleProcess,
+      env
+    }
+    const planned = run.faults(targets)
+    for (const fault of planned) {
+      await hold(FLOW_MS)
+      process.stdout.write(`# ${fault.name}…\n`)
+      await fault.inject()
+      await fault.repair()
+      const sentAtRepair = live.sentCount()
+      const recoverySeconds = await until(
+        'the trades sent before the repair to be stored',
+        async () => (await progress(database)).stored >= sentAtRepair,
+        240_000
+      ).catch(() => undefined)
+      await hold(FLOW_MS)
+      live.pause()
+      const sent = live.sentCount()
+      await until(
+        'the pipeline to drain',
+        async () => {
+          const p = await progress(database)
+          return p.stored >= sent && p.inCandles >= sent
+        },
+        180_000
+      ).catch(() => undefined)
+      const row: Row = {
+        fault: fault.name,
+        ...(await tally(database, live.sent())),
+        recoverySeconds,
+        crashes: roles.flatMap(r => r.unexpectedExits.splice(0)),
+        ...(fault.during === undefined ? {} : { during: fault.during })
+      }
+      rows.push(row)
+      process.stdout.write(
+        `# ${clean(row) ? 'survived' : 'FAILED'}: ${row.sent} sent, ${row.stored} stored${row.problems.length > 0 ? `; ${row.problems.slice(0, 5).join('; ')}` : ''}${row.crashes.length > 0 ? `; ${row.crashes.join('; ')}` : ''}\n`
+      )
+      live.resume()
+    }
+
+    const printed = table(rows)
+    process.stdout.write(
+      `\nFaults survived (${RATE} trades/s, ${OUTAGE_MS / 1000} s outages):\n\n${printed.join('\n')}\n\n`
+    )
+    mkdirSync('artifacts', { recursive: true })
+    writeFileSync(join('artifacts', run.artifact), `${printed.join('\n')}\n`)
+
+    // The doctor, against the whole private stack after all that: every check passes.
+    const doctor = spawnSync(
+      process.execPath,
+      ['src/cli.ts', 'doctor', '--json', '--api-url', `http://127.0.0.1:${ports + 6}`],
+      { env: { ...env, LOG_LEVEL: 'silent' }, encoding: 'utf8' }
+    )
+    const report = JSON.parse(doctor.stdout) as DoctorReport
+    process.stdout.write(`# doctor: ${report.results.map(r => `${r.check} ${r.verdict}`).join(', ')}\n`)
+
+    for (const row of rows)
+      assert.ok(clean(row), `${row.fault}: ${[...row.problems, ...row.crashes].slice(0, 10).join('; ')}`)
+    assert.equal(rows.length, planned.length)
+    for (const row of rows.filter(r => r.during !== undefined))
+      assert.match(
+        row.during ?? '',
+        /missing.*(under-replicated|offline|below min\.insync)/,
+        `${row.fault}: the doctor did not report the broker down`
+      )
+    assert.ok(report.ok, `doctor: ${JSON.stringify(report.results.filter(r => r.verdict === 'fail'))}`)
+    keep = false
+  } catch (error) {
+    for (const r of roles) process.stdout.write(`\n--- ${r.name} (last lines) ---\n${r.logTail()}\n`)
+    process.stdout.write(`\n# kept ${stack.dir} for inspection\n`)
+    throw error
+  } finally {
+    await Promise.all(roles.map(r => r.stop()))
+    await db?.close()
+    await exchange?.close()
+    stack.dispose(keep)
+  }
+}
+
 test(
   'the pipeline survives Kafka, PostgreSQL, Redis, an ingest kill, an analytics rebalance and an exchange cut with nothing lost or doubled',
   { timeout: 1_200_000 },
-  async () => {
-    const stack = await PrivateStack.create()
-    const roles: RoleProcess[] = []
-    let exchange: SteadyExchange | undefined
-    let db: PostgresDatabase | undefined
-    let keep = true
-    try {
-      process.stdout.write(`# private Kafka, PostgreSQL and Redis in ${stack.dir}\n`)
-      stack.infra('start')
-      exchange = await SteadyExchange.start({ symbols: SYMBOLS, tradesPerSecond: RATE })
-      const ports = await freePorts(7)
-      const logDir = join(stack.dir, 'logs')
-      mkdirSync(logDir, { recursive: true })
-      const env: NodeJS.ProcessEnv = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        LOG_LEVEL: 'info',
-        BUS: 'kafka',
-        KAFKA_SERVERS: stack.kafkaServers,
-        KAFKA_READY_TIMEOUT_MS: '300000',
-        DATABASE_URL: stack.databaseUrl,
-        REDIS_URL: stack.redisUrl,
-        KRAKEN_WS_URL: exchange.server.wsUrl,
-        KRAKEN_REST_URL: exchange.server.restUrl,
-        SYMBOLS: SYMBOLS.join(','),
-        KRAKEN_CHANNELS: 'trade',
-        PRODUCER_SOURCES: 'kraken',
-        KRAKEN_REST_MIN_INTERVAL_MS: '100',
-        LAG_POLL_INTERVAL_MS: '2000',
-        API_PORT: String(ports + 6),
-        DATA_DIR: join(stack.dir, 'app-data')
-      }
-      for (const command of ['topics', 'migrate']) {
-        const result = spawnSync(process.execPath, ['src/cli.ts', command], { env, encoding: 'utf8' })
-        assert.equal(result.status, 0, `${command}: ${result.stderr}`)
-      }
-      const role = (name: string, kind: string, port: number): RoleProcess =>
-        new RoleProcess({ name, role: kind, env, logDir, opsPort: port })
-      const ingest = [role('ingest-1', 'ingest', ports), role('ingest-2', 'ingest', ports + 1)]
-      const analytics = [
-        role('analytics-1', 'analytics', ports + 2),
-        role('analytics-2', 'analytics', ports + 3)
-      ]
-      roles.push(
-        role('produce', 'produce', ports + 4),
-        ...ingest,
-        ...analytics,
-        role('api', 'api', ports + 5)
-      )
-      for (const r of roles) r.start()
-      await Promise.all(roles.map(r => r.ready()))
-      const live = exchange
-      await until('the producer to subscribe', async () => live.subscribed(), 60_000)
-      db = new PostgresDatabase({ url: stack.databaseUrl, log: silentLogger(), poolSize: 2 })
-      const database = db
-      exchange.resume()
-      await until('the first trades stored', async () => (await progress(database)).stored > 0, 120_000)
-      process.stdout.write(
-        `# ${RATE} trades/s over ${SYMBOLS.join(', ')}; outages of ${OUTAGE_MS / 1000} s\n`
-      )
+  () =>
+    runSuite({
+      brokers: 1,
+      env: {},
+      faults: targets => faults({ ...targets, outageMs: OUTAGE_MS }),
+      artifact: 'fault-table.md'
+    })
+)
 
-      const rows: Row[] = []
-      const targets = {
-        stack,
-        exchange,
-        ingest: ingest[0] as RoleProcess,
-        analytics: analytics[1] as RoleProcess
-      }
-      for (const fault of faults({ ...targets, outageMs: OUTAGE_MS }) satisfies Fault[]) {
-        await hold(FLOW_MS)
-        process.stdout.write(`# ${fault.name}…\n`)
-        await fault.inject()
-        await fault.repair()
-        const sentAtRepair = live.sentCount()
-        const recoverySeconds = await until(
-          'the trades sent before the repair to be stored',
-          async () => (await progress(database)).stored >= sentAtRepair,
-          240_000
-        ).catch(() => undefined)
-        await hold(FLOW_MS)
-        live.pause()
-        const sent = live.sentCount()
-        await until(
-          'the pipeline to drain',
-          async () => {
-            const p = await progress(database)
-            return p.stored >= sent && p.inCandles >= sent
-          },
-          180_000
-        ).catch(() => undefined)
-        const row: Row = {
-          fault: fault.name,
-          ...(await tally(database, live.sent())),
-          recoverySeconds,
-          crashes: roles.flatMap(r => r.unexpectedExits.splice(0))
-        }
-        rows.push(row)
-        process.stdout.write(
-          `# ${clean(row) ? 'survived' : 'FAILED'}: ${row.sent} sent, ${row.stored} stored${row.problems.length > 0 ? `; ${row.problems.slice(0, 5).join('; ')}` : ''}${row.crashes.length > 0 ? `; ${row.crashes.join('; ')}` : ''}\n`
-        )
-        live.resume()
-      }
-
-      const printed = table(rows)
-      process.stdout.write(
-        `\nFaults survived (${RATE} trades/s, ${OUTAGE_MS / 1000} s outages):\n\n${printed.join('\n')}\n\n`
-      )
-      mkdirSync('artifacts', { recursive: true })
-      writeFileSync('artifacts/fault-table.md', `${printed.join('\n')}\n`)
-
-      // The doctor, against the whole private stack after all that: every check passes.
-      const doctor = spawnSync(
-        process.execPath,
-        ['src/cli.ts', 'doctor', '--json', '--api-url', `http://127.0.0.1:${ports + 6}`],
-        { env: { ...env, LOG_LEVEL: 'silent' }, encoding: 'utf8' }
-      )
-      const report = JSON.parse(doctor.stdout) as DoctorReport
-      process.stdout.write(`# doctor: ${report.results.map(r => `${r.check} ${r.verdict}`).join(', ')}\n`)
-
-      for (const row of rows)
-        assert.ok(clean(row), `${row.fault}: ${[...row.problems, ...row.crashes].slice(0, 10).join('; ')}`)
-      assert.equal(rows.length, 6)
-      assert.ok(report.ok, `doctor: ${JSON.stringify(report.results.filter(r => r.verdict === 'fail'))}`)
-      keep = false
-    } catch (error) {
-      for (const r of roles) process.stdout.write(`\n--- ${r.name} (last lines) ---\n${r.logTail()}\n`)
-      process.stdout.write(`\n# kept ${stack.dir} for inspection\n`)
-      throw error
-    } finally {
-      await Promise.all(roles.map(r => r.stop()))
-      await db?.close()
-      await exchange?.close()
-      stack.dispose(keep)
-    }
-  }
+test(
+  'on a three-broker cluster the pipeline survives the leader of the busiest partitions killed and a second broker stopped, with nothing lost or doubled, and the doctor reports the broker down meanwhile',
+  { timeout: 1_200_000 },
+  () =>
+    runSuite({
+      brokers: 3,
+      env: { TOPIC_REPLICATION_FACTOR: '3', TOPIC_MIN_INSYNC_REPLICAS: '2' },
+      faults: ({ stack, env }) =>
+        clusterFaults({ stack, config: configFromEnv({ ...env, LOG_LEVEL: 'silent' }), outageMs: OUTAGE_MS }),
+      artifact: 'fault-table-cluster.md'
+    })
 )
