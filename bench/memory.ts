@@ -7,8 +7,9 @@
  * WebAssembly memory is outside both), and how many trades went through. Then the peak and the
  * final figures, and the process is stopped the way a person stops it (SIGTERM).
  *
- * The process gets the Node flags `npm start` gives it (package.json's `start` script: the V8 heap
- * sizing), so the figures are `npm start`'s; --bare-node runs it without them, for comparison.
+ * The process gets the environment variables and Node flags `npm start` gives it (package.json's
+ * `start` script: MALLOC_ARENA_MAX, the V8 heap sizing, --liftoff-only), so the figures are
+ * `npm start`'s; --bare-node runs it without them, for comparison.
  *
  * Flags: --minutes 10, --speed 10, --every 10 (seconds), --keep (leave the data folder), --data DIR
  * (run on that folder: a restart when it holds a previous run), --bare-node, and
