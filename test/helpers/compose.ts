@@ -5,6 +5,7 @@ import { parse } from 'yaml'
 export interface ComposeService {
   image?: string
   container_name?: string
+  hostname?: string
   ports?: (string | { published: string | number; target: number })[]
   expose?: (string | number)[]
   environment?: Record<string, string | number | null>
