@@ -74,8 +74,8 @@ export interface HorizonImpact {
 
 export interface ImpactInput {
   publishedMicros: number
-  /** One-minute candles of the symbol, oldest first; at least [P − 24 h − 1 min, the last window end). */
-  candles: readonly MinuteCandle[]
+  /** One-minute candles of the symbol; at least [P − 24 h − 1 min, the last window end). */
+  series: MinuteSeries
   /** The symbol's event-time watermark in the analytics job (null: no trade seen yet). */
   watermark: number | null
   latenessMicros: number
@@ -93,43 +93,68 @@ export const firstCandleNeeded = (publishedMicros: number): number =>
 export const windowEndOf = (publishedMicros: number, minutes: number): number =>
   floorMinute(publishedMicros + minutes * MICROS_PER_MINUTE)
 
-/** Latest close among candles starting in [from, before). */
-function closeBefore(candles: readonly MinuteCandle[], from: number, before: number): Decimal | null {
-  let close: Decimal | null = null
-  for (const c of candles) {
-    if (c.bucket >= before) break
-    if (c.bucket >= from) close = c.close
-  }
-  return close
-}
+/**
+ * One symbol's one-minute candles, read many times over (every article about the symbol): closes
+ * found and volumes summed by binary search over running totals, so an article costs a few lookups
+ * and its σ one pass over its day, whatever the span loaded.
+ */
+export class MinuteSeries {
+  readonly #candles: readonly MinuteCandle[]
+  readonly #buckets: number[]
+  readonly #closes: number[]
+  /** #totals[i]: the volume of the candles before index i (exact). */
+  readonly #totals: Decimal[]
 
-function volumeIn(candles: readonly MinuteCandle[], from: number, before: number): Decimal {
-  let sum = ZERO
-  for (const c of candles) {
-    if (c.bucket >= before) break
-    if (c.bucket >= from) sum = add(sum, c.volume)
+  /** `candles` oldest first, each bucket a minute start. */
+  constructor(candles: readonly MinuteCandle[]) {
+    this.#candles = candles
+    this.#buckets = candles.map(c => c.bucket)
+    this.#closes = candles.map(c => toNumber(c.close))
+    this.#totals = [ZERO]
+    for (const c of candles)
+      this.#totals.push(add(this.#totals[this.#totals.length - 1] as Decimal, c.volume))
   }
-  return sum
-}
 
-/** σ of the one-minute log returns in [start − 24 h, start), gaps carrying the previous close. */
-export function minuteSigma(candles: readonly MinuteCandle[], start: number): number | null {
-  const from = start - BASELINE_MINUTES * MICROS_PER_MINUTE
-  const closes = new Map<number, number>()
-  for (const c of candles) {
-    if (c.bucket >= start) break
-    if (c.bucket >= from - MICROS_PER_MINUTE) closes.set(c.bucket, toNumber(c.close))
+  /** Index of the first candle starting at or after `time`. */
+  #first(time: number): number {
+    let low = 0
+    let high = this.#buckets.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if ((this.#buckets[mid] as number) < time) low = mid + 1
+      else high = mid
+    }
+    return low
   }
-  let previous = closes.get(from - MICROS_PER_MINUTE)
-  const returns: number[] = []
-  for (let minute = from; minute < start; minute += MICROS_PER_MINUTE) {
-    const close = closes.get(minute) ?? previous
-    if (previous !== undefined && close !== undefined) returns.push(Math.log(close / previous))
-    previous = close
+
+  /** Latest close among candles starting in [from, before). */
+  closeBefore(from: number, before: number): Decimal | null {
+    const i = this.#first(before) - 1
+    return i >= 0 && (this.#buckets[i] as number) >= from ? (this.#candles[i] as MinuteCandle).close : null
   }
-  if (returns.length < MIN_RETURNS) return null
-  const mean = returns.reduce((s, r) => s + r, 0) / returns.length
-  return Math.sqrt(returns.reduce((s, r) => s + (r - mean) ** 2, 0) / returns.length)
+
+  /** Volume of the candles starting in [from, before), exact. */
+  volumeIn(from: number, before: number): Decimal {
+    return subtract(this.#totals[this.#first(before)] as Decimal, this.#totals[this.#first(from)] as Decimal)
+  }
+
+  /** σ of the one-minute log returns in [start − 24 h, start), gaps carrying the previous close. */
+  sigma(start: number): number | null {
+    const from = start - BASELINE_MINUTES * MICROS_PER_MINUTE
+    let i = this.#first(from - MICROS_PER_MINUTE)
+    const at = (minute: number): number | undefined =>
+      this.#buckets[i] === minute ? (this.#closes[i++] as number) : undefined
+    let previous = at(from - MICROS_PER_MINUTE)
+    const returns: number[] = []
+    for (let minute = from; minute < start; minute += MICROS_PER_MINUTE) {
+      const close = at(minute) ?? previous
+      if (previous !== undefined && close !== undefined) returns.push(Math.log(close / previous))
+      previous = close
+    }
+    if (returns.length < MIN_RETURNS) return null
+    const mean = returns.reduce((sum, r) => sum + r, 0) / returns.length
+    return Math.sqrt(returns.reduce((sum, r) => sum + (r - mean) ** 2, 0) / returns.length)
+  }
 }
 
 /** Six decimals, without a negative zero. */
@@ -140,12 +165,12 @@ function sixDecimals(value: number): string | null {
 }
 
 export function computeImpact(input: ImpactInput): HorizonImpact[] {
-  const { candles, publishedMicros } = input
+  const { series, publishedMicros } = input
   const start = floorMinute(publishedMicros)
   const from = start - BASELINE_MINUTES * MICROS_PER_MINUTE
-  const p0 = closeBefore(candles, from, start)
-  const sigma = p0 === null ? null : minuteSigma(candles, start)
-  const baseline = volumeIn(candles, from, start)
+  const p0 = series.closeBefore(from, start)
+  const sigma = p0 === null ? null : series.sigma(start)
+  const baseline = series.volumeIn(from, start)
   const settledBefore = input.watermark === null ? -Infinity : input.watermark - input.latenessMicros
   return IMPACT_HORIZONS.map(({ name, minutes }) => {
     const windowEnd = windowEndOf(publishedMicros, minutes)
@@ -166,14 +191,14 @@ export function computeImpact(input: ImpactInput): HorizonImpact[] {
         final
       }
     }
-    const pH = closeBefore(candles, from, windowEnd) ?? p0
+    const pH = series.closeBefore(from, windowEnd) ?? p0
     const returnH = subtract(divide(pH, p0, RETURN_SCALE, 'half-even'), ONE)
     const abnormal =
       sigma === null || sigma === 0 ? null : sixDecimals(toNumber(returnH) / (sigma * Math.sqrt(minutes)))
     const volumeRatio =
       compare(baseline, ZERO) > 0
         ? divide(
-            multiply(volumeIn(candles, start, windowEnd), { units: BigInt(BASELINE_MINUTES), scale: 0 }),
+            multiply(series.volumeIn(start, windowEnd), { units: BigInt(BASELINE_MINUTES), scale: 0 }),
             multiply(baseline, { units: BigInt(minutes), scale: 0 }),
             RATIO_SCALE,
             'half-even'

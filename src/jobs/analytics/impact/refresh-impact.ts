@@ -26,6 +26,7 @@ import {
 } from '../../../store/writers/impact.ts'
 import {
   IMPACT_HORIZONS,
+  MinuteSeries,
   computeImpact,
   firstCandleNeeded,
   floorMinute,
@@ -96,15 +97,17 @@ export async function refreshImpact(
     const published = [...articles.values()]
     const from = firstCandleNeeded(Math.min(...published))
     const before = windowEndOf(Math.max(...published), LONGEST_MINUTES)
-    const candles = (await minuteCandles(tx, symbol, microsToIso(from), microsToIso(before))).map(c => ({
-      bucket: micros(c.bucket),
-      close: parseDecimal(c.close),
-      volume: parseDecimal(c.volume)
-    }))
+    const series = new MinuteSeries(
+      (await minuteCandles(tx, symbol, microsToIso(from), microsToIso(before))).map(c => ({
+        bucket: micros(c.bucket),
+        close: parseDecimal(c.close),
+        volume: parseDecimal(c.volume)
+      }))
+    )
     for (const [articleId, publishedMicros] of articles) {
       const impact = computeImpact({
         publishedMicros,
-        candles,
+        series,
         watermark: watermarks.get(symbol) ?? null,
         latenessMicros
       })
