@@ -25,10 +25,14 @@ const run = promisify(execFile)
 
 let stack: PrivateStack
 
-before(async () => {
-  stack = await PrivateStack.create({ brokers: 3 })
-  stack.infra('start', 'kafka')
-})
+// Three JVMs starting on two busy cores: up to infra.sh's ready timeout (240 s) per node.
+before(
+  async () => {
+    stack = await PrivateStack.create({ brokers: 3 })
+    stack.infra('start', 'kafka')
+  },
+  { timeout: 600_000 }
+)
 
 after(() => stack.dispose(process.env.KEEP_CLUSTER === '1'))
 
@@ -90,85 +94,91 @@ test('the topics command on the cluster creates every topic with replication fac
   }
 })
 
-test('doctor warns of a killed broker and its under-replicated partitions, fails on partitions left offline, and is healthy once it is back', async () => {
-  const config = configFromEnv({
-    KAFKA_SERVERS: stack.kafkaServers,
-    TOPIC_REPLICATION_FACTOR: '3',
-    TOPIC_MIN_INSYNC_REPLICAS: '2',
-    LOG_LEVEL: 'silent'
-  })
-  const declared = declaredTopics(config.topics)
-  await ensureTopics(kafkaConnection(config), declared, { readyTimeoutMs: 60_000, log: silentLogger() })
-  // One copy per partition, spread over the three brokers: the victim's partition goes offline.
-  const single = uniqueName('t-single-copy')
-  const client = admin()
-  let victim: number
-  try {
-    await client.createTopics({ topics: [single], partitions: 3, replicas: 1 })
-    const held = await waitFor('the single-copy topic to have leaders', async () => {
-      const metadata = await client.metadata({ topics: [single], forceUpdate: true }).catch(() => undefined)
-      const leaders = metadata?.topics.get(single)?.partitions.map(p => p.leader) ?? []
-      return leaders.length === 3 && leaders.every(l => l >= 0) && leaders
+// Its waits are for the cluster (a broker fenced after its session timeout, then back in sync), a
+// few tens of seconds when it goes well: the ceiling is for a broken build on a loaded machine.
+test(
+  'doctor warns of a killed broker and its under-replicated partitions, fails on partitions left offline, and is healthy once it is back',
+  { timeout: 600_000 },
+  async () => {
+    const config = configFromEnv({
+      KAFKA_SERVERS: stack.kafkaServers,
+      TOPIC_REPLICATION_FACTOR: '3',
+      TOPIC_MIN_INSYNC_REPLICAS: '2',
+      LOG_LEVEL: 'silent'
     })
-    victim = held[0] ?? 1
-  } finally {
-    await client.close()
-  }
-  const topics = [...declared, { name: single, partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 }]
-  const doctor = async (): Promise<Map<string, CheckResult>> => {
-    const context = doctorContext(config, { timeoutMs: 30_000 }, { topics })
+    const declared = declaredTopics(config.topics)
+    await ensureTopics(kafkaConnection(config), declared, { readyTimeoutMs: 60_000, log: silentLogger() })
+    // One copy per partition, spread over the three brokers: the victim's partition goes offline.
+    const single = uniqueName('t-single-copy')
+    const client = admin()
+    let victim: number
     try {
-      const report = await runDoctor(context, [brokerCheck, topicsCheck])
-      return new Map(report.results.map(r => [r.check, r]))
+      await client.createTopics({ topics: [single], partitions: 3, replicas: 1 })
+      const held = await waitFor('the single-copy topic to have leaders', async () => {
+        const metadata = await client.metadata({ topics: [single], forceUpdate: true }).catch(() => undefined)
+        const leaders = metadata?.topics.get(single)?.partitions.map(p => p.leader) ?? []
+        return leaders.length === 3 && leaders.every(l => l >= 0) && leaders
+      })
+      victim = held[0] ?? 1
     } finally {
-      await context.bus.close()
+      await client.close()
     }
-  }
-  const healthy = async (): Promise<boolean> => {
-    const results = await doctor()
-    return results.get('broker')?.verdict === 'ok' && results.get('topics')?.verdict === 'ok'
-  }
-  await waitFor('doctor to find the cluster healthy', healthy, 120_000, 500)
-
-  const pid = stack.kafkaPid(victim)
-  assert.ok(pid !== undefined, `node ${victim} has a pid file`)
-  process.kill(pid, 'SIGKILL')
-  // The controller fences the broker after its session times out, then shrinks the in-sync sets.
-  const during = await waitFor(
-    `doctor to see broker ${victim} missing and its replicas out of sync`,
-    async () => {
+    const topics = [...declared, { name: single, partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 }]
+    const doctor = async (): Promise<Map<string, CheckResult>> => {
+      const context = doctorContext(config, { timeoutMs: 30_000 }, { topics })
+      try {
+        const report = await runDoctor(context, [brokerCheck, topicsCheck])
+        return new Map(report.results.map(r => [r.check, r]))
+      } finally {
+        await context.bus.close()
+      }
+    }
+    const healthy = async (): Promise<boolean> => {
       const results = await doctor()
-      const topicsSummary = results.get('topics')?.summary ?? ''
-      return (
-        results.get('broker')?.verdict === 'warn' &&
-        /under-replicated/.test(topicsSummary) &&
-        /offline/.test(topicsSummary) &&
-        results
-      )
-    },
-    180_000,
-    1_000
-  )
-  assert.match(
-    during.get('broker')?.summary ?? '',
-    new RegExp(`broker\\(s\\) ${victim} missing from the cluster`)
-  )
-  assert.match(during.get('broker')?.fix ?? '', new RegExp(`infra\\.sh start kafka-${victim}`))
-  const topicsResult = during.get('topics')
-  assert.equal(topicsResult?.verdict, 'fail', 'an offline partition fails the topics check')
-  assert.match(topicsResult.summary, new RegExp(`${single} has partition\\(s\\) 0 offline \\(no leader\\)`))
-  assert.match(
-    topicsResult.summary,
-    new RegExp(`${TopicNames.trade} has under-replicated partition\\(s\\) 0 \\(2/3 in sync\\)`)
-  )
+      return results.get('broker')?.verdict === 'ok' && results.get('topics')?.verdict === 'ok'
+    }
+    await waitFor('doctor to find the cluster healthy', healthy, 120_000, 500)
 
-  // The terminal report shows both as FAIL and WARN lines.
-  const cli = await run(process.execPath, ['src/cli.ts', 'doctor', '--timeout', '20000'], {
-    env: clusterEnv({ TOPIC_REPLICATION_FACTOR: '3', TOPIC_MIN_INSYNC_REPLICAS: '2' })
-  }).catch((error: { stdout: string }) => error)
-  assert.match(cli.stdout, new RegExp(`WARN {2}broker +broker\\(s\\) ${victim} missing from the cluster`))
-  assert.match(cli.stdout, /WARN {2}topics +.*under-replicated|FAIL {2}topics +.*under-replicated/)
+    const pid = stack.kafkaPid(victim)
+    assert.ok(pid !== undefined, `node ${victim} has a pid file`)
+    process.kill(pid, 'SIGKILL')
+    // The controller fences the broker after its session times out, then shrinks the in-sync sets.
+    const during = await waitFor(
+      `doctor to see broker ${victim} missing and its replicas out of sync`,
+      async () => {
+        const results = await doctor()
+        const topicsSummary = results.get('topics')?.summary ?? ''
+        return (
+          results.get('broker')?.verdict === 'warn' &&
+          /under-replicated/.test(topicsSummary) &&
+          /offline/.test(topicsSummary) &&
+          results
+        )
+      },
+      180_000,
+      1_000
+    )
+    assert.match(
+      during.get('broker')?.summary ?? '',
+      new RegExp(`broker\\(s\\) ${victim} missing from the cluster`)
+    )
+    assert.match(during.get('broker')?.fix ?? '', new RegExp(`infra\\.sh start kafka-${victim}`))
+    const topicsResult = during.get('topics')
+    assert.equal(topicsResult?.verdict, 'fail', 'an offline partition fails the topics check')
+    assert.match(topicsResult.summary, new RegExp(`${single} has partition\\(s\\) 0 offline \\(no leader\\)`))
+    assert.match(
+      topicsResult.summary,
+      new RegExp(`${TopicNames.trade} has under-replicated partition\\(s\\) 0 \\(2/3 in sync\\)`)
+    )
 
-  stack.infra('start', `kafka-${victim}`)
-  await waitFor(`doctor to find the cluster healthy with broker ${victim} back`, healthy, 180_000, 1_000)
-})
+    // The terminal report shows both as FAIL and WARN lines.
+    const cli = await run(process.execPath, ['src/cli.ts', 'doctor', '--timeout', '20000'], {
+      env: clusterEnv({ TOPIC_REPLICATION_FACTOR: '3', TOPIC_MIN_INSYNC_REPLICAS: '2' })
+    }).catch((error: { stdout: string }) => error)
+    assert.match(cli.stdout, new RegExp(`WARN {2}broker +broker\\(s\\) ${victim} missing from the cluster`))
+    assert.match(cli.stdout, /WARN {2}topics +.*under-replicated|FAIL {2}topics +.*under-replicated/)
+
+    stack.infra('start', `kafka-${victim}`)
+    await waitFor(`doctor to find the cluster healthy with broker ${victim} back`, healthy, 180_000, 1_000)
+  }
+)
