@@ -33,7 +33,9 @@ export function integerOrAuto(min: number, max: number): Parser<number | 'auto'>
     expects,
     parse(raw) {
       if (raw.trim() === 'auto') return 'auto'
-      if (!/^-?\d+$/.test(raw.trim())) fail(expects, raw)
+      const value = Number(raw.trim())
+      // The whole message names both forms, whichever one the value missed.
+      if (!/^-?\d+$/.test(raw.trim()) || value < min || value > max) fail(expects, raw)
       return whole.parse(raw)
     }
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
@@ -85,6 +85,24 @@ test('TOPIC_MIN_INSYNC_REPLICAS above TOPIC_REPLICATION_FACTOR is refused, sayin
       return true
     }
   )
+})
+
+test('ANALYTICS_WORKERS auto is one worker per core and no more than a topic has partitions; a count is taken as given, 0 or a word refused', () => {
+  const cores = availableParallelism()
+  assert.equal(configFromEnv({}).analytics.workers, Math.min(cores, 3))
+  assert.equal(configFromEnv({ TOPIC_PARTITIONS: '1' }).analytics.workers, 1)
+  assert.equal(configFromEnv({ TOPIC_PARTITIONS: '64' }).analytics.workers, cores)
+  assert.equal(configFromEnv({ ANALYTICS_WORKERS: '4' }).analytics.workers, 4)
+  for (const raw of ['0', 'many']) {
+    assert.throws(
+      () => configFromEnv({ ANALYTICS_WORKERS: raw }),
+      (error: unknown) => {
+        assert.ok(isCryptoVizError(error, 'CV_ERR_CONFIG_INVALID'))
+        assert.match(error.message, /ANALYTICS_WORKERS: expected auto, or an integer from 1 to 16, got/)
+        return true
+      }
+    )
+  }
 })
 
 test('the configuration is frozen', () => {
