@@ -16,6 +16,16 @@ say "step 1/4: infrastructure"
 "$ROOT/scripts/infra.sh" install
 "$ROOT/scripts/infra.sh" start
 
+brokers="${BROKERS:-1}"
+if ((brokers > 1)); then
+  # A cluster (BROKERS=N, scripts/lib/kafka-nodes.sh): the roles bootstrap from every node, and the
+  # topics are replicated so that one node may be down (infra.sh prints the same settings).
+  servers=""
+  for ((i = 0; i < brokers; i++)); do servers+="${servers:+,}127.0.0.1:$((${KAFKA_PORT:-9092} + 2 * i))"; done
+  export KAFKA_SERVERS="${KAFKA_SERVERS:-$servers}"
+  export TOPIC_REPLICATION_FACTOR="${TOPIC_REPLICATION_FACTOR:-$((brokers < 3 ? brokers : 3))}"
+  export TOPIC_MIN_INSYNC_REPLICAS="${TOPIC_MIN_INSYNC_REPLICAS:-$((brokers < 3 ? 1 : 2))}"
+fi
 export KAFKA_SERVERS="${KAFKA_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
 export DATABASE_URL="${DATABASE_URL:-postgres://cryptoviz:cryptoviz@127.0.0.1:${PGPORT:-5432}/cryptoviz}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}}"
@@ -27,6 +37,10 @@ KAFKA_SERVERS=$KAFKA_SERVERS
 DATABASE_URL=$DATABASE_URL
 REDIS_URL=$REDIS_URL
 ENV
+if ((brokers > 1)); then
+  printf 'TOPIC_REPLICATION_FACTOR=%s\nTOPIC_MIN_INSYNC_REPLICAS=%s\n' \
+    "$TOPIC_REPLICATION_FACTOR" "$TOPIC_MIN_INSYNC_REPLICAS" >>"$DATA_DIR/stack.env"
+fi
 say "stack addresses recorded in $DATA_DIR/stack.env: crypto-viz commands in this checkout use them"
 
 say "step 2/4: Kafka topics"

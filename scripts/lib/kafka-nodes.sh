@@ -54,8 +54,9 @@ write_kafka_config() {
   port="$(kafka_node_port "$n" "$id")"
   cport="$(kafka_node_controller_port "$n" "$id")"
   for ((i = 1; i <= n; i++)); do voters+="${voters:+,}$i@127.0.0.1:$(kafka_node_controller_port "$n" "$i")"; done
-  # Internal topics are replicated like the project's: up to three copies, two of them in sync.
-  local rf=$((n < 3 ? n : 3)) min_isr=$((n < 2 ? 1 : 2))
+  # Internal topics are replicated like the project's: up to three copies, two of them in sync
+  # from three nodes on (with two, requiring both would stop all writes when one is down).
+  local rf=$((n < 3 ? n : 3)) min_isr=$((n < 3 ? 1 : 2))
   listeners="PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport"
   advertised="PLAINTEXT://127.0.0.1:$port"
   if ((n == 1)); then
@@ -165,7 +166,7 @@ $(tail -n 15 "$(kafka_node_log "$n" "$id")")"
   if ((n == 1)); then
     say "Kafka ready"
   else
-    say "Kafka cluster of $n ready: KAFKA_SERVERS=$servers TOPIC_REPLICATION_FACTOR=$((n < 3 ? n : 3)) TOPIC_MIN_INSYNC_REPLICAS=$((n < 2 ? 1 : 2))"
+    say "Kafka cluster of $n ready: KAFKA_SERVERS=$servers TOPIC_REPLICATION_FACTOR=$((n < 3 ? n : 3)) TOPIC_MIN_INSYNC_REPLICAS=$((n < 3 ? 1 : 2))"
   fi
 }
 
