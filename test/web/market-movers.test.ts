@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { getJson } from '../helpers/api.ts'
+import { waitFor } from '../helpers/wait.ts'
 import { type ApiCandle, returnOnCandles } from '../helpers/impact-from-candles.ts'
 import { type MarketSpec, seedMarkets } from '../helpers/market-seed.ts'
 import { type Browser, type Stack, openBrowser, screenshot, startStack } from '../helpers/web.ts'
@@ -254,4 +255,49 @@ test("the chart's news card shows the move after the article, as recomputed from
     assert.equal(await move.textContent(), `${horizon} ${shownPercent(expected)}`)
   }
   await screenshot(page, 'chart-news-card-impact')
+})
+
+test('an article arriving while the chart is open gets its move on the news card from the live impact channel', async () => {
+  const page = await open(`#/symbol/${encodeURIComponent(btc)}?interval=1m`)
+  const host = page.getByTestId('price-chart')
+  const settled = articles[3] as (typeof articles)[number]
+  await page.locator(`.symbol-side .article[data-id="${settled.id}"]`).waitFor()
+  const late = {
+    id: `d5${tag}`.padEnd(32, 'f'),
+    at: seededTo - 12 * MINUTE + 9_000,
+    title: `Bitcoin options expiry looms (${quote})`
+  }
+  const publishedAt = new Date(late.at).toISOString()
+  await stack.pipeline.articles([
+    {
+      id: late.id,
+      title: late.title,
+      source: 'coindesk',
+      publishedAt,
+      coins: [{ code: 'BTC', mentions: 1, inTitle: true }]
+    }
+  ])
+  // On the chart from the live articles channel (no impact in it), then measured by the analytics job.
+  await page.locator(`.symbol-side .article[data-id="${late.id}"]`).waitFor()
+  await stack.pipeline.stored(
+    `select count(*)::int as n from article_impact where article_id = '${late.id}'`,
+    4
+  )
+  const box = await host.boundingBox()
+  assert.ok(box !== null)
+  const card = page.getByRole('tooltip')
+  const y = box.y + box.height * 0.45
+  let x = box.x + box.width - 70
+  while (x > box.x && !((await card.isVisible()) && ((await card.textContent()) ?? '').includes(late.title)))
+    await page.mouse.move((x -= 1), y)
+  assert.ok(x > box.x, 'hovering some bar shows the new article')
+  const expected = await recomputedReturn(btc, publishedAt, 5)
+  // The card is drawn when the pointer moves over a bar: move within the bar until it shows the move.
+  const move = card.locator(`[data-testid="news-card-impact"][data-symbol="${btc}"] [data-horizon="5m"]`)
+  const shown = await waitFor('the move on the card', async () => {
+    await page.mouse.move(x, y + 1)
+    await page.mouse.move(x, y)
+    return (await move.count()) > 0 && (await move.getAttribute('data-return'))
+  })
+  assert.equal(shown, expected)
 })

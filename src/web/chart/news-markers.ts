@@ -11,10 +11,12 @@ import {
   type UTCTimestamp,
   createSeriesMarkers
 } from 'lightweight-charts'
-import type { Article } from '../data/types.ts'
+import type { Article, ArticleImpact, ImpactUpdate } from '../data/types.ts'
 import { type Interval, bucketStart, toMs } from '../lib/time.ts'
 
 export const MAX_MARKERS = 300
+/** Moves announced before their article reached the chart, kept until it does (the oldest go first). */
+const MAX_PENDING_MOVES = 500
 /**
  * Mean scores closer to 0 than this are drawn neutral: the analytics job's neutral band
  * (src/jobs/analytics/sentiment/score.ts), so a marker has the colour of the labels the card shows.
@@ -39,6 +41,8 @@ export class NewsMarkers {
   #visible = true
   #colors: MarkerColors
   #hasBar: (time: number) => boolean = () => true
+  /** Per article id, moves that came on the live stream before the article. */
+  readonly #pendingMoves = new Map<string, ArticleImpact[]>()
 
   constructor(series: ISeriesApi<'Candlestick'>, colors: MarkerColors) {
     this.#plugin = createSeriesMarkers(series, [])
@@ -61,7 +65,32 @@ export class NewsMarkers {
         bar = new Map()
         this.#byBar.set(time, bar)
       }
-      bar.set(article.id, { ...bar.get(article.id), ...article })
+      const pending = this.#pendingMoves.get(article.id) ?? []
+      this.#pendingMoves.delete(article.id)
+      const merged = { ...bar.get(article.id), ...article }
+      bar.set(article.id, pending.reduce(withMove, merged))
+    }
+  }
+
+  /**
+   * Sets the move after each article (the `impact` channel: recomputed as minutes close). A move
+   * whose article is not on the chart yet waits for it: the two come from different jobs.
+   */
+  impact(updates: readonly ImpactUpdate[]): void {
+    for (const { articleId, publishedAt: _publishedAt, ...move } of updates) {
+      const found = [...this.#byBar.values()].find(bar => bar.has(articleId))
+      const article = found?.get(articleId)
+      if (found !== undefined && article !== undefined) {
+        found.set(articleId, withMove(article, move))
+        continue
+      }
+      const pending = this.#pendingMoves.get(articleId) ?? []
+      this.#pendingMoves.delete(articleId)
+      this.#pendingMoves.set(articleId, [...pending.filter(m => m.symbol !== move.symbol), move])
+      if (this.#pendingMoves.size > MAX_PENDING_MOVES) {
+        const oldest = this.#pendingMoves.keys().next().value
+        if (oldest !== undefined) this.#pendingMoves.delete(oldest)
+      }
     }
   }
 
@@ -116,4 +145,9 @@ export class NewsMarkers {
     })
     this.#plugin.setMarkers(markers)
   }
+}
+
+/** The article with `move` in place of its earlier move in the same symbol. */
+function withMove(article: Article, move: ArticleImpact): Article {
+  return { ...article, impact: [...(article.impact ?? []).filter(m => m.symbol !== move.symbol), move] }
 }

@@ -127,6 +127,12 @@ export interface ArticleImpact extends ImpactFigures {
   symbol: string
 }
 
+/** An item of a live `impact` event: an article's move in one symbol, as recomputed. */
+export interface ImpactUpdate extends ArticleImpact {
+  articleId: string
+  publishedAt: string
+}
+
 /** One row of GET /api/impact: an article and the move of one symbol after it. */
 export interface ImpactMove extends ImpactFigures {
   articleId: string

@@ -23,7 +23,15 @@ import { type Feed, snapshotTo } from '../data/feed.ts'
 import { RecentScores } from '../data/recent-scores.ts'
 import { onHistoryLoaded } from '../data/history-events.ts'
 import { getJson } from '../data/rest.ts'
-import type { Article, Candle, CandlesPage, IndicatorUpdate, Ticker, Trade } from '../data/types.ts'
+import type {
+  Article,
+  Candle,
+  CandlesPage,
+  ImpactUpdate,
+  IndicatorUpdate,
+  Ticker,
+  Trade
+} from '../data/types.ts'
 import { h } from '../lib/dom.ts'
 import { formatMoment } from '../lib/format.ts'
 import { type Interval, isInterval, toChartTime, toIso } from '../lib/time.ts'
@@ -298,6 +306,8 @@ export class SymbolView extends View {
       if (this.#markers?.score(score.articleId, score) === true) this.#markers.redraw()
       this.#news.score(score.articleId, score)
     })
+    // The move after each article, for the news card (read when a bar is hovered: no redraw).
+    this.listen(feed, `impact:${symbol}`, event => this.#markers?.impact(event.data as ImpactUpdate[]))
   }
 
   async #loadOlder(): Promise<void> {
