@@ -1,6 +1,6 @@
 /**
  * The frames the fake server sends, built from market state with wire lexemes (see lexeme-json.ts).
- * Shapes follow Kraken's v2 documentation and recorded frames (research notes §1).
+ * Shapes follow Kraken's v2 documentation and recorded frames.
  */
 import { lex, writeJson } from './lexeme-json.ts'
 import type { SimTicker, SimTrade } from './market.ts'

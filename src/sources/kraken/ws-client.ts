@@ -1,6 +1,6 @@
 /**
- * A Kraken WebSocket v2 client that stays connected the way mature clients do (research notes
- * §1.14): reconnect with exponential backoff and full jitter, a rolling connection-attempt budget,
+ * A Kraken WebSocket v2 client that stays connected the way mature clients do:
+ * reconnect with exponential backoff and full jitter, a rolling connection-attempt budget,
  * an inbound-silence watchdog (heartbeats arrive about once a second, so silence means a dead path:
  * probe with a ping, then recycle), periodic application pings, ack timeouts, rejected
  * subscriptions surfaced as errors, per-stream staleness alarms ("subscribed but no data"), and

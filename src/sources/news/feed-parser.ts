@@ -1,7 +1,7 @@
 /**
- * RSS 2.0, Atom 1.0 and RSS 1.0 (RDF) documents to one raw item shape, field by field as mapped in
- * the research notes (§5.2). Pitfalls handled here: bodies that are HTML pages (bot walls) rather
- * than XML, broken XML, single vs repeated elements (forced to arrays), numeric guids kept as text,
+ * RSS 2.0, Atom 1.0 and RSS 1.0 (RDF) documents to one raw item shape, field by field (title, link,
+ * guid or id, dates, summary or content, categories). Pitfalls handled here: bodies that are HTML
+ * pages (bot walls) rather than XML, broken XML, single vs repeated elements (forced to arrays), numeric guids kept as text,
  * Atom text constructs with attributes or XHTML inside, and relative links resolved against the
  * channel's link. Text is returned as the feed gave it (HTML and entities included): cleaning is
  * normalize-item.ts's job.

@@ -1,7 +1,7 @@
 /**
  * Batched writes pass one array per column to `INSERT … SELECT FROM unnest($1::…[], …)`: one
- * statement and one round trip per batch whatever its size, which the research measured at
- * 200k+ rows/s on these machines (performance.md §8).
+ * statement and one round trip per batch whatever its size, the fastest
+ * plain-SQL bulk write (bench/README.md records its rows per second here).
  */
 
 /** Keeps the last row of each key: `ON CONFLICT DO UPDATE` refuses to touch one row twice. */

@@ -2,7 +2,7 @@
  * Crypto and market vocabulary layered over AFINN-165 with financial-market-news terms (which scores
  * "Bitcoin surges past $100K as ETF inflows hit record" at 0 with plain AFINN, and misses rekt, rug
  * pulls, hacks and delistings). Valences follow AFINN's −5…+5 scale; the entries follow common peer
- * practice (research/protocols.md §6). Phrases are matched before single words, so "all-time high"
+ * practice. Phrases are matched before single words, so "all-time high"
  * is one positive term instead of "all" + "time" + "high".
  */
 export const cryptoWords: Readonly<Record<string, number>> = {

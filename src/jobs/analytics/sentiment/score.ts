@@ -1,5 +1,5 @@
 /**
- * Lexicon-based sentiment of a news article, in [−1, 1]. Method (research/protocols.md §6):
+ * Lexicon-based sentiment of a news article, in [−1, 1]. Method:
  *
  * 1. tokens: lower case, apostrophes dropped inside words ("isn't" → isnt), clause punctuation kept
  *    as tokens because a negation does not cross it;

@@ -2,7 +2,7 @@
  * Kraken's book checksum (WebSocket v2): CRC32 over the top 10 asks (low → high) then the top 10
  * bids (high → low), each level written as its price lexeme then its qty lexeme with the decimal
  * point removed and leading zeros stripped. It must be computed from the wire lexemes: `0.10000000`
- * and `0.1` give different strings, which is the classic bug (see research notes §1.10).
+ * and `0.1` give different strings, which is the classic bug.
  */
 import { crc32 } from 'node:zlib'
 
