@@ -16,7 +16,7 @@
  */
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
-import { MemoryLiveEvents } from '../src/live/memory-live-events.ts'
+import { MemoryLiveEvents } from '../src/live-events/memory-live-events.ts'
 import { startTestApi } from '../test/helpers/api.ts'
 import { createTestDatabase } from '../test/helpers/db.ts'
 import { dashboardRoot, ensureDashboardBuilt, openBrowser } from '../test/helpers/web.ts'

@@ -1,5 +1,5 @@
 /** Which cache groups a live event makes stale: new data for a group invalidates every entry of it. */
-import type { LiveEvent } from '../live/live-events.ts'
+import type { LiveEvent } from '../live-events/live-events.ts'
 import { candlesGroup } from './routes/candles.ts'
 import { IMPACT_GROUP } from './routes/impact.ts'
 import { pressureGroup } from './routes/pressure.ts'

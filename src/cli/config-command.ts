@@ -1,16 +1,11 @@
 /** `crypto-viz config`: print the effective configuration (secrets in URLs masked). */
+import { redactUrl } from '../lib/redact-url.ts'
 import type { Command } from './command.ts'
 
 function maskSecrets(key: string, value: unknown): unknown {
   if (key === 'cursorKey' && value !== '') return '****'
   if (typeof value !== 'string' || !/^[a-z]+:\/\//.test(value)) return value
-  try {
-    const url = new URL(value)
-    if (url.password !== '') url.password = '****'
-    return url.toString()
-  } catch {
-    return value
-  }
+  return redactUrl(value)
 }
 
 export const configCommand: Command = {

@@ -5,7 +5,7 @@
  */
 import type { Counter } from 'prom-client'
 import { describeError } from '../errors/errors.ts'
-import type { LiveEvent, LiveEvents } from '../live/live-events.ts'
+import type { LiveEvent, LiveEvents } from '../live-events/live-events.ts'
 import type { Logger } from '../log/logger.ts'
 
 const MAX_IN_FLIGHT = 4

@@ -4,7 +4,7 @@
  * coin) per batch, carrying the rows stored for it.
  */
 import { excerptOf } from '../lib/excerpt.ts'
-import type { LiveEvent } from '../live/live-events.ts'
+import type { LiveEvent } from '../live-events/live-events.ts'
 import type { AlertV1 } from '../schemas/alert.v1.ts'
 import type { ArticleV1 } from '../schemas/article.v1.ts'
 import type { TickerV1 } from '../schemas/ticker.v1.ts'

@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os'
 import { describeError } from '../errors/errors.ts'
-import type { LiveEvents } from '../live/live-events.ts'
+import type { LiveEvents } from '../live-events/live-events.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Health, HealthReport } from '../ops/health.ts'
 

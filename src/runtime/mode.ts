@@ -13,11 +13,11 @@
 import { join } from 'node:path'
 import { busKind, embeddedBusDir } from '../bus/create-bus.ts'
 import type { Config } from '../config/config.ts'
-import type { LiveEvents } from '../live/live-events.ts'
-import { MemoryLiveEvents } from '../live/memory-live-events.ts'
-import { RedisLiveEvents } from '../live/redis-live-events.ts'
+import type { LiveEvents } from '../live-events/live-events.ts'
+import { MemoryLiveEvents } from '../live-events/memory-live-events.ts'
+import { RedisLiveEvents } from '../live-events/redis-live-events.ts'
 import type { Logger } from '../log/logger.ts'
-import { redactUrl } from '../store/open-database.ts'
+import { redactUrl } from '../lib/redact-url.ts'
 
 export interface Mode {
   readonly bus: 'kafka' | 'embedded'

@@ -8,7 +8,7 @@ import type { Bus } from '../bus/bus.ts'
 import type { Config } from '../config/config.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Health } from '../ops/health.ts'
-import type { LiveEvents } from '../live/live-events.ts'
+import type { LiveEvents } from '../live-events/live-events.ts'
 import type { Database } from '../store/database.ts'
 
 export interface RoleContext {

@@ -7,23 +7,13 @@
 import type { Config } from '../config/config.ts'
 import { CryptoVizError, ErrorCodes, describeError, isCryptoVizError } from '../errors/errors.ts'
 import { equalJitterDelay, sleep } from '../lib/backoff.ts'
+import { redactUrl } from '../lib/redact-url.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Database } from './database.ts'
 import { type MigrationReport, migrate } from './migrator.ts'
 import { PgliteDatabase } from './pglite/pglite-database.ts'
 import { PostgresDatabase } from './postgres/postgres-database.ts'
 import { type TimescaleReport, applyTimescaleLayer } from './timescale/timescale-layer.ts'
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '****'
-    return parsed.toString()
-  } catch {
-    return url
-  }
-}
 
 export async function waitForDatabase(
   db: Database,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { RedisLiveEvents } from '../../src/live/redis-live-events.ts'
+import { RedisLiveEvents } from '../../src/live-events/redis-live-events.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import { type TestApi, getJson, startTestApi, testRedisUrl } from '../helpers/api.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { HeartbeatBook } from '../../src/api/pipeline/heartbeats.ts'
 import { stageStatus } from '../../src/api/pipeline/pipeline-status.ts'
-import type { LiveEvent } from '../../src/live/live-events.ts'
+import type { LiveEvent } from '../../src/live-events/live-events.ts'
 import { heartbeat } from '../helpers/heartbeats.ts'
 
 /** Every instance started at 14:00; `recordsHandled` is the counter throughput is derived from. */

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { MemoryLiveEvents } from '../../src/live/memory-live-events.ts'
+import { MemoryLiveEvents } from '../../src/live-events/memory-live-events.ts'
 import type { Database } from '../../src/store/database.ts'
 import { migrate } from '../../src/store/migrator.ts'
 import { PgliteDatabase } from '../../src/store/pglite/pglite-database.ts'

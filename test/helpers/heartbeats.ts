@@ -1,5 +1,5 @@
 /** Pipeline heartbeats as src/runtime/heartbeat.ts publishes them, for the API's pipeline status tests. */
-import type { LiveEvent } from '../../src/live/live-events.ts'
+import type { LiveEvent } from '../../src/live-events/live-events.ts'
 import type { CheckResult } from '../../src/ops/health.ts'
 
 /** `role`'s heartbeat sent at `sentAt` (ms) with these checks, all critical: down when one of them is. */

@@ -5,7 +5,7 @@
  * a test needs to choose (candle pages, indicator series, sentiment points) and for controlling
  * exactly when (or whether) a live event follows a write (cache and live tests).
  */
-import type { LiveEvent, LiveEvents } from '../../src/live/live-events.ts'
+import type { LiveEvent, LiveEvents } from '../../src/live-events/live-events.ts'
 import type { Queryable } from '../../src/store/database.ts'
 
 export interface TradeSeed {

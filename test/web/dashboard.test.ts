@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { Page } from 'playwright-core'
-import { RedisLiveEvents } from '../../src/live/redis-live-events.ts'
+import { RedisLiveEvents } from '../../src/live-events/redis-live-events.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import { Health } from '../../src/ops/health.ts'
 import { startHeartbeat } from '../../src/runtime/heartbeat.ts'

@@ -14,7 +14,7 @@
  * An event is delivered on every name that matches it (routesFor), so "trades" and
  * "trades:BTC/USD" subscribers both receive a BTC/USD trade.
  */
-import type { LiveEvent } from '../../live/live-events.ts'
+import type { LiveEvent } from '../../live-events/live-events.ts'
 import { Intervals } from '../schemas/params.ts'
 
 const SYMBOL = /^[A-Z0-9]{1,16}\/[A-Z0-9]{1,16}$/

@@ -9,7 +9,7 @@
  * `pingIntervalMs`; one that has not answered the previous ping is dropped.
  */
 import type { WebSocket } from 'ws'
-import type { LiveEvent } from '../../live/live-events.ts'
+import type { LiveEvent } from '../../live-events/live-events.ts'
 import type { ApiMetrics } from '../metrics.ts'
 import { channelForms, channelProblem, routesFor } from './channels.ts'
 import { type ClientMessage, parseClientMessage } from './messages.ts'

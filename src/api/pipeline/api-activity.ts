@@ -6,7 +6,7 @@
  * (`recordsHandled`, `lastEventAt`, `throughputPerSec`).
  */
 import type { Server } from 'node:http'
-import type { LiveEvents } from '../../live/live-events.ts'
+import type { LiveEvents } from '../../live-events/live-events.ts'
 import type { Health } from '../../ops/health.ts'
 import { ActivityMeter } from '../../runtime/activity-meter.ts'
 

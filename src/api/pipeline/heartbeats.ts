@@ -4,7 +4,7 @@
  * `missedIntervals` of its own interval; entries silent for much longer are forgotten, so a process
  * that went away for good does not linger forever.
  */
-import type { LiveEvent } from '../../live/live-events.ts'
+import type { LiveEvent } from '../../live-events/live-events.ts'
 import type { HealthReport } from '../../ops/health.ts'
 import type { Heartbeat } from '../../runtime/heartbeat.ts'
 

@@ -11,7 +11,7 @@ import { PostgresDatabase } from '../../store/postgres/postgres-database.ts'
 import { type Freshness, dataFreshness } from '../../store/queries/freshness.ts'
 import { type CheckResult, type DoctorCheck, type DoctorContext, finding, within } from './doctor.ts'
 import { fetchJson } from './fetch-json.ts'
-import { redactUrl } from './redact.ts'
+import { redactUrl } from '../../lib/redact-url.ts'
 
 function ages(freshness: Freshness): { details: string[]; newest: number | undefined } {
   const now = Date.now()

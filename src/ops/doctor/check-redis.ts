@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis'
 import { describeError } from '../../errors/errors.ts'
 import { type DoctorCheck, finding, within } from './doctor.ts'
-import { redactUrl } from './redact.ts'
+import { redactUrl } from '../../lib/redact-url.ts'
 
 export const redisCheck: DoctorCheck = {
   name: 'redis',

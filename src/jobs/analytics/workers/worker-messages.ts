@@ -4,7 +4,7 @@
  */
 import type { MetricObjectWithValues, MetricValue } from 'prom-client'
 import type { Config } from '../../../config/config.ts'
-import type { LiveEvent } from '../../../live/live-events.ts'
+import type { LiveEvent } from '../../../live-events/live-events.ts'
 import type { CheckResult } from '../../../ops/health.ts'
 import type { JobTopics } from '../../job-topics.ts'
 

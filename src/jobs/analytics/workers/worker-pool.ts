@@ -19,7 +19,7 @@ import { CryptoVizError, ErrorCodes, describeError } from '../../../errors/error
 import type { Logger } from '../../../log/logger.ts'
 import type { CheckResult } from '../../../ops/health.ts'
 import { Counter, type Registry } from '../../../ops/metrics.ts'
-import type { LiveEvents } from '../../../live/live-events.ts'
+import type { LiveEvents } from '../../../live-events/live-events.ts'
 import type { FromWorker, MetricsSnapshot, ToWorker, WorkerSetup } from './worker-messages.ts'
 
 const ENTRY = new URL('./partition-worker.ts', import.meta.url)

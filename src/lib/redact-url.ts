@@ -1,4 +1,4 @@
-/** A connection URL fit for a terminal: the password replaced by ****. */
+/** A connection URL fit for a terminal or a log: the password replaced by ****; other text unchanged. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url)
