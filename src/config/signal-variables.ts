@@ -2,13 +2,9 @@
  * The variables of the deeper news and market signals (article pages, MACD, whale trades), merged
  * into the one table of variables.ts. Apart only to keep each file readable in one sitting.
  */
-import { type Parser, integer, number, text } from './parsers.ts'
+import { integer, number, text } from './parsers.ts'
 import { feedSelection, hostList, macdSpec, symbolAmounts } from './signal-parsers.ts'
-import type { Variable } from './variables.ts'
-
-function variable<T>(parser: Parser<T>, defaultValue: string, doc: string): Variable<T> {
-  return { parser, default: defaultValue, doc }
-}
+import { variable } from './variable.ts'
 
 export const signalVariables = {
   INDICATOR_MACD: variable(

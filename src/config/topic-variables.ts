@@ -2,12 +2,8 @@
  * The variables of the Kafka topics (names, partitions, replication, retention), merged into the
  * one table of variables.ts. Apart only to keep each file readable in one sitting.
  */
-import { type Parser, integer, optionalText } from './parsers.ts'
-import type { Variable } from './variables.ts'
-
-function variable<T>(parser: Parser<T>, defaultValue: string, doc: string): Variable<T> {
-  return { parser, default: defaultValue, doc }
-}
+import { integer, optionalText } from './parsers.ts'
+import { variable } from './variable.ts'
 
 export const topicVariables = {
   TOPIC_PREFIX: variable(

@@ -4,7 +4,6 @@
  * that .env.example and the README document exactly these names.
  */
 import {
-  type Parser,
   boolean,
   decimal,
   hostPort,
@@ -23,17 +22,7 @@ import {
 import { signalVariables } from './signal-variables.ts'
 import { topicVariables } from './topic-variables.ts'
 import { feedSpec, historyIntervals, krakenSymbol } from './source-parsers.ts'
-
-export interface Variable<T> {
-  readonly parser: Parser<T>
-  /** Raw default, parsed like user input so that defaults are validated too. */
-  readonly default: string
-  readonly doc: string
-}
-
-function variable<T>(parser: Parser<T>, defaultValue: string, doc: string): Variable<T> {
-  return { parser, default: defaultValue, doc }
-}
+import { type Variable, variable } from './variable.ts'
 
 export const variables = {
   LOG_LEVEL: variable(
