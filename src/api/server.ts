@@ -50,7 +50,7 @@ import { sentimentRoutes } from './routes/sentiment.ts'
 import { streamRoutes } from './routes/stream.ts'
 import { symbolsRoutes } from './routes/symbols.ts'
 import { tradesRoutes } from './routes/trades.ts'
-import { sharedSchemas } from './schemas/resources.ts'
+import { sharedSchemas } from '../contract/resources.ts'
 
 export interface ApiServerDeps {
   settings: ApiSettings

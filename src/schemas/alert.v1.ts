@@ -13,6 +13,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox'
 import { Timestamp, codec, envelope } from './common.ts'
+import { Severities } from '../contract/vocabulary.ts'
 
 export const AlertKind = Type.Union([
   Type.Literal('price_move'),
@@ -28,7 +29,7 @@ export const AlertV1 = Type.Object({
   rule: Type.String({ minLength: 1, maxLength: 100 }),
   kind: AlertKind,
   symbol: Type.String({ minLength: 1, maxLength: 40 }),
-  severity: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]),
+  severity: Type.Union(Severities.map(severity => Type.Literal(severity))),
   title: Type.String({ minLength: 1, maxLength: 300 }),
   message: Type.String({ maxLength: 2000 }),
   value: Type.Number(),

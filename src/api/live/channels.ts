@@ -15,7 +15,7 @@
  * "trades:BTC/USD" subscribers both receive a BTC/USD trade.
  */
 import type { LiveEvent } from '../../live-events/live-events.ts'
-import { Intervals } from '../schemas/params.ts'
+import { Intervals } from '../../contract/vocabulary.ts'
 
 const SYMBOL = /^[A-Z0-9]{1,16}\/[A-Z0-9]{1,16}$/
 const COIN = /^([A-Z0-9]{2,12}|\*)$/

@@ -4,18 +4,15 @@ import type { FastifyInstance } from 'fastify'
 import { AlertKind } from '../../schemas/alert.v1.ts'
 import { listAlerts } from '../../store/queries/alerts.ts'
 import { newestFirstPage } from '../newest-first-page.ts'
-import { Query, StringEnum, pagedRange } from '../schemas/params.ts'
-import { Alert, NextCursor, errorResponses } from '../schemas/resources.ts'
+import { StringEnum } from '../../contract/string-enum.ts'
+import { Severities } from '../../contract/vocabulary.ts'
+import { Query, pagedRange } from '../schemas/params.ts'
+import { AlertsResponse } from '../../contract/responses.ts'
+import { errorResponses } from '../../contract/resources.ts'
 import type { RouteContext } from './context.ts'
 
 // The kinds the alert message schema allows, so the API accepts exactly what can be stored.
 const AlertKinds = AlertKind.anyOf.map(literal => literal.const)
-const Severities = ['info', 'warning', 'critical'] as const
-
-const AlertsResponse = Type.Object({
-  alerts: Type.Array(Type.Ref(Alert), { description: 'newest first (by event time)' }),
-  nextCursor: NextCursor
-})
 
 export function alertsRoutes(app: FastifyInstance, context: RouteContext): void {
   const { settings } = context

@@ -4,13 +4,9 @@ import type { FastifyInstance } from 'fastify'
 import { listArticles } from '../../store/queries/articles.ts'
 import { newestFirstPage } from '../newest-first-page.ts'
 import { CoinParam, Query, pagedRange } from '../schemas/params.ts'
-import { Article, NextCursor, errorResponses } from '../schemas/resources.ts'
+import { ArticlesResponse } from '../../contract/responses.ts'
+import { errorResponses } from '../../contract/resources.ts'
 import type { RouteContext } from './context.ts'
-
-const ArticlesResponse = Type.Object({
-  articles: Type.Array(Type.Ref(Article), { description: 'newest first (by publication time)' }),
-  nextCursor: NextCursor
-})
 
 export function articlesRoutes(app: FastifyInstance, context: RouteContext): void {
   const { settings } = context

@@ -10,7 +10,8 @@ import { listIndicators } from '../../store/queries/candles.ts'
 import { listMarketCandles } from '../../store/queries/market-candles.ts'
 import { checkRange } from '../range.ts'
 import { IntervalParam, Query, SymbolParam, pagedRange } from '../schemas/params.ts'
-import { Candle, IndicatorPoint, NextCursor, errorResponses } from '../schemas/resources.ts'
+import { CandlesResponse } from '../../contract/responses.ts'
+import { errorResponses } from '../../contract/resources.ts'
 import { JSON_TYPE, type RouteContext } from './context.ts'
 
 export const candlesGroup = (symbol: string, interval: string): string => `candles:${symbol}:${interval}`
@@ -19,32 +20,6 @@ const IndicatorsParam = Type.String({
   pattern: '^[a-z0-9_]{1,40}(,[a-z0-9_]{1,40}){0,15}$',
   description:
     'up to 16 indicator names, comma-separated, e.g. sma_20,ema_20,rsi_14,bb_upper_20_2,macd_12_26_9,macd_signal_12_26_9,macd_hist_12_26_9'
-})
-
-const { buyVolume, sellVolume, ...candleFields } = Candle.properties
-
-/** A candle and its origin; the exchange's candles have no taker split, so no buy/sell volumes. */
-const MarketCandle = Type.Object({
-  ...candleFields,
-  buyVolume: Type.Optional(buyVolume),
-  sellVolume: Type.Optional(sellVolume),
-  source: Type.String({
-    enum: ['trades', 'exchange'],
-    description:
-      "trades: built by the pipeline from the trades it saw; exchange: Kraken's own OHLC, for a bucket without those (history from before the pipeline ran)"
-  })
-})
-
-const CandlesResponse = Type.Object({
-  symbol: Type.String(),
-  interval: Type.String(),
-  candles: Type.Array(MarketCandle, { description: 'oldest first' }),
-  indicators: Type.Optional(
-    Type.Record(Type.String(), Type.Array(Type.Ref(IndicatorPoint)), {
-      description: 'per requested name, its values over the buckets of the returned candles'
-    })
-  ),
-  nextCursor: NextCursor
 })
 
 export function candlesRoutes(app: FastifyInstance, context: RouteContext): void {

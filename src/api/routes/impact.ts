@@ -6,38 +6,23 @@
  */
 import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
-import {
-  HORIZONS,
-  type ImpactListRow,
-  type ImpactRow,
-  impactBySource,
-  listImpact
-} from '../../store/queries/impact.ts'
+import { type ImpactListRow, type ImpactRow, impactBySource, listImpact } from '../../store/queries/impact.ts'
 import type { Page } from '../../store/queries/params.ts'
 import { checkRange } from '../range.ts'
-import { Query, StringEnum, SymbolParam, TimeParam, pagedRange } from '../schemas/params.ts'
-import { ImpactMove, ImpactSource, NextCursor, errorResponses } from '../schemas/resources.ts'
+import { errorResponses } from '../../contract/resources.ts'
+import { ImpactResponse, ImpactSourcesResponse } from '../../contract/responses.ts'
+import { StringEnum } from '../../contract/string-enum.ts'
+import { ImpactHorizons } from '../../contract/vocabulary.ts'
+import { Query, SymbolParam, TimeParam, pagedRange } from '../schemas/params.ts'
 import { JSON_TYPE, type RouteContext } from './context.ts'
 
 export const IMPACT_GROUP = 'impact'
 
 const Sorts = ['time', 'abnormal'] as const
 
-const ImpactResponse = Type.Object({
-  moves: Type.Array(Type.Ref(ImpactMove), {
-    description: 'newest first (sort=time) or largest |abnormal| at `horizon` first (sort=abnormal)'
-  }),
-  nextCursor: NextCursor
-})
-
-const SourcesResponse = Type.Object({
-  horizon: Type.String(),
-  sources: Type.Array(Type.Ref(ImpactSource), { description: 'most moves first' })
-})
-
-const HorizonParam = StringEnum(HORIZONS, {
+const HorizonParam = StringEnum(ImpactHorizons, {
   default: '30m',
-  description: `the horizon the filter and the ranking read: one of ${HORIZONS.join(', ')} (default 30m)`
+  description: `the horizon the filter and the ranking read: one of ${ImpactHorizons.join(', ')} (default 30m)`
 })
 
 /** The row as the API sends it: the paging columns stay on the server. */
@@ -125,7 +110,7 @@ export function impactRoutes(app: FastifyInstance, context: RouteContext): void 
           'Final moves only. The hit rate is signMatched / signCompared: read it with its counts, a small ' +
           'sample says little (docs/impact.md).',
         querystring: SourcesQuery,
-        response: { 200: SourcesResponse, ...errorResponses }
+        response: { 200: ImpactSourcesResponse, ...errorResponses }
       }
     },
     async (request, reply) => {

@@ -8,7 +8,8 @@ import type { FastifyInstance } from 'fastify'
 import { listPressure } from '../../store/queries/pressure.ts'
 import { checkRange } from '../range.ts'
 import { IntervalParam, LimitParam, Query, TimeParam } from '../schemas/params.ts'
-import { PressurePoint, errorResponses } from '../schemas/resources.ts'
+import { PressureResponse } from '../../contract/responses.ts'
+import { errorResponses } from '../../contract/resources.ts'
 import { JSON_TYPE, type RouteContext } from './context.ts'
 
 export const pressureGroup = (interval: string): string => `pressure:${interval}`
@@ -19,17 +20,6 @@ const SymbolsParam = Type.String({
   pattern: '^[A-Z0-9]{1,16}/[A-Z0-9]{1,16}(,[A-Z0-9]{1,16}/[A-Z0-9]{1,16}){0,19}$',
   description: `1 to ${MAX_PRESSURE_SYMBOLS} market symbols, comma-separated, e.g. BTC/USD,ETH/USD`,
   examples: ['BTC/USD,ETH/USD']
-})
-
-const PressureResponse = Type.Object({
-  interval: Type.String(),
-  series: Type.Array(
-    Type.Object({
-      symbol: Type.String(),
-      points: Type.Array(Type.Ref(PressurePoint), { description: 'oldest first' })
-    }),
-    { description: 'one per requested symbol, in the order asked (empty points: no trades stored)' }
-  )
 })
 
 export function pressureRoutes(app: FastifyInstance, context: RouteContext): void {

@@ -3,16 +3,12 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { listSentiment } from '../../store/queries/sentiment.ts'
 import { checkRange } from '../range.ts'
-import { Intervals, Query, StringEnum, pagedRange } from '../schemas/params.ts'
-import { NextCursor, SentimentPoint, errorResponses } from '../schemas/resources.ts'
+import { StringEnum } from '../../contract/string-enum.ts'
+import { Intervals } from '../../contract/vocabulary.ts'
+import { Query, pagedRange } from '../schemas/params.ts'
+import { SentimentResponse } from '../../contract/responses.ts'
+import { errorResponses } from '../../contract/resources.ts'
 import type { RouteContext } from './context.ts'
-
-const SentimentResponse = Type.Object({
-  coin: Type.String(),
-  interval: Type.String(),
-  points: Type.Array(Type.Ref(SentimentPoint), { description: 'oldest first' }),
-  nextCursor: NextCursor
-})
 
 export function sentimentRoutes(app: FastifyInstance, context: RouteContext): void {
   const { settings } = context

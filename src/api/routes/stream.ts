@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { ErrorCodes } from '../../errors/errors.ts'
 import { requireAllowedOrigin } from '../http/origin-rule.ts'
-import { ErrorResponse } from '../schemas/resources.ts'
+import { ErrorResponse } from '../../contract/resources.ts'
 import { channelForms } from '../live/channels.ts'
 import type { RouteContext } from './context.ts'
 

@@ -1,21 +1,12 @@
 /** GET /api/symbols: every known symbol with its latest ticker (cached; new tickers invalidate it). */
-import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { listSymbols } from '../../store/queries/symbols.ts'
 import { Query } from '../schemas/params.ts'
-import { Ticker, errorResponses } from '../schemas/resources.ts'
+import { SymbolsResponse } from '../../contract/responses.ts'
+import { errorResponses } from '../../contract/resources.ts'
 import { JSON_TYPE, type RouteContext } from './context.ts'
 
 export const SYMBOLS_GROUP = 'symbols'
-
-const SymbolsResponse = Type.Object({
-  symbols: Type.Array(
-    Type.Object({
-      symbol: Type.String({ examples: ['BTC/USD'] }),
-      ticker: Type.Union([Type.Ref(Ticker), Type.Null()], { description: 'null until a ticker was stored' })
-    })
-  )
-})
 
 export function symbolsRoutes(app: FastifyInstance, context: RouteContext): void {
   app.get(

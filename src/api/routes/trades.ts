@@ -1,17 +1,12 @@
 /** GET /api/trades: trades of one symbol, newest first, paged by cursor. */
-import { type Static, Type } from '@sinclair/typebox'
+import { type Static } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { listTrades } from '../../store/queries/trades.ts'
 import { newestFirstPage } from '../newest-first-page.ts'
 import { Query, SymbolParam, pagedRange } from '../schemas/params.ts'
-import { NextCursor, Trade, errorResponses } from '../schemas/resources.ts'
+import { TradesResponse } from '../../contract/responses.ts'
+import { errorResponses } from '../../contract/resources.ts'
 import type { RouteContext } from './context.ts'
-
-const TradesResponse = Type.Object({
-  symbol: Type.String(),
-  trades: Type.Array(Type.Ref(Trade), { description: 'newest first' }),
-  nextCursor: NextCursor
-})
 
 export function tradesRoutes(app: FastifyInstance, context: RouteContext): void {
   const { settings } = context

@@ -4,17 +4,8 @@
  * bad value quotes it.
  */
 import { type TSchema, Type } from '@sinclair/typebox'
-
-/** A string enum as a plain JSON-schema `enum` (clearer errors and docs than a union of literals). */
-export function StringEnum<const T extends string>(
-  values: readonly T[],
-  options: { description: string; default?: T }
-) {
-  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options })
-}
-
-export const Intervals = ['1m', '5m', '15m', '1h', '1d'] as const
-export type Interval = (typeof Intervals)[number]
+import { StringEnum } from '../../contract/string-enum.ts'
+import { Intervals } from '../../contract/vocabulary.ts'
 
 export const SymbolParam = Type.String({
   pattern: '^[A-Z0-9]{1,16}/[A-Z0-9]{1,16}$',

@@ -2,13 +2,14 @@
 import type { Queryable } from '../database.ts'
 import { newestFirst } from './newest-first.ts'
 import { type Before, type Page, Params, type TimeRange, toPage } from './params.ts'
+import type { Severity } from '../../contract/vocabulary.ts'
 
 export interface AlertRow {
   id: string
   rule: string
   kind: string
   symbol: string
-  severity: 'info' | 'warning' | 'critical'
+  severity: Severity
   title: string
   message: string
   value: number

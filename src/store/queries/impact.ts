@@ -4,15 +4,13 @@
  * horizon; and per source, how large its moves were and how often its sentiment had the move's sign.
  * Numeric columns are read as text: returns and ratios are exact decimals and stay so.
  */
+import { type ImpactHorizon, ImpactHorizons } from '../../contract/vocabulary.ts'
 import type { Queryable } from '../database.ts'
 import { newestFirst } from './newest-first.ts'
 import { type Before, type Page, Params, type TimeRange, toPage } from './params.ts'
 
-export const HORIZONS = ['5m', '30m', '2h', '24h'] as const
-export type Horizon = (typeof HORIZONS)[number]
-
 /** A value per horizon; null where it is unknown (no candles, too little history). */
-export type PerHorizon<T> = Record<Horizon, T>
+export type PerHorizon<T> = Record<ImpactHorizon, T>
 
 export interface ImpactFigures {
   returns: PerHorizon<string | null>
@@ -43,7 +41,7 @@ export interface ImpactQuery extends TimeRange {
   /** Only moves with |abnormal| at `horizon` at least this (decimal text). */
   minAbnormal?: string | undefined
   /** The horizon `minAbnormal` and the ranking read. */
-  horizon: Horizon
+  horizon: ImpactHorizon
   sort: 'time' | 'abnormal'
   limit: number
   before?: Before | undefined
@@ -82,7 +80,7 @@ export const horizonsJson = (article: string, symbol: string): string =>
 
 export function toFigures(horizons: StoredHorizons | null): ImpactFigures {
   const pick = <T>(read: (h: StoredHorizons[string] | undefined) => T): PerHorizon<T> =>
-    Object.fromEntries(HORIZONS.map(name => [name, read(horizons?.[name])])) as PerHorizon<T>
+    Object.fromEntries(ImpactHorizons.map(name => [name, read(horizons?.[name])])) as PerHorizon<T>
   return {
     returns: pick(h => h?.return ?? null),
     abnormal: pick(h => h?.abnormal ?? null),
@@ -158,7 +156,7 @@ export interface SourceImpact {
 /** Per source, its final moves at `horizon` published in the range; most moves first. */
 export async function impactBySource(
   db: Queryable,
-  query: TimeRange & { horizon: Horizon }
+  query: TimeRange & { horizon: ImpactHorizon }
 ): Promise<SourceImpact[]> {
   const params = new Params()
   const filters = [`i.horizon = ${params.add(query.horizon)}`, 'i.final', 'i.abnormal is not null']

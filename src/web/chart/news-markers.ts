@@ -12,7 +12,8 @@ import {
   createSeriesMarkers
 } from 'lightweight-charts'
 import type { Article, ArticleImpact, ImpactUpdate } from '../data/types.ts'
-import { type Interval, bucketStart, toMs } from '../lib/time.ts'
+import type { Interval } from '../../contract/vocabulary.ts'
+import { bucketStart, toMs } from '../lib/time.ts'
 
 export const MAX_MARKERS = 300
 /** Moves announced before their article reached the chart, kept until it does (the oldest go first). */

@@ -4,7 +4,7 @@
  */
 import { type OverlayName, OverlayLabels } from '../chart/indicator-names.ts'
 import { h } from '../lib/dom.ts'
-import { type Interval, Intervals } from '../lib/time.ts'
+import { type Interval, Intervals } from '../../contract/vocabulary.ts'
 
 const KEY = 'crypto-viz:overlays'
 const DEFAULT_OVERLAYS: OverlayName[] = ['sma', 'vwap', 'rsi', 'news']

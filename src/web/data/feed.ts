@@ -4,7 +4,8 @@
  * current mode. The live feed is the WebSocket; the replay feed (replay/replay-feed.ts) turns stored
  * history into the same events as the playhead moves.
  */
-import { type Interval, intervalMs, toIso } from '../lib/time.ts'
+import { type Interval } from '../../contract/vocabulary.ts'
+import { intervalMs, toIso } from '../lib/time.ts'
 import type { LiveHandler, LiveSocket } from './live-socket.ts'
 
 export interface Feed {

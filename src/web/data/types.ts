@@ -1,78 +1,35 @@
 /**
- * The API's JSON shapes as the dashboard reads them (docs: /api/docs). Written here rather than
- * imported from src/api, because the dashboard is a stage of its own and may not import another
- * stage; prices and quantities stay exact decimal strings until something is drawn.
+ * The API's JSON shapes as the dashboard reads them, derived from the API's contract (src/contract,
+ * the schemas the server validates and serialises its answers with): a response changed there
+ * changes these types, and the dashboard's type check fails where it reads what is gone. Type-only
+ * imports, so nothing of the server enters the bundle. Prices and quantities stay exact decimal
+ * strings until something is drawn. Live items the REST answers do not describe are written here.
  */
+import type { Static } from '@sinclair/typebox'
+import type * as Resources from '../../contract/resources.ts'
+import type * as Responses from '../../contract/responses.ts'
+import type { ImpactHorizon, Severity, StageStatus } from '../../contract/vocabulary.ts'
+
+export type { Severity }
 
 export type Decimal = string
 
-export interface Ticker {
-  symbol: string
-  ts: string
-  bid: Decimal
-  ask: Decimal
-  last: Decimal
-  volume24h: Decimal
-  vwap24h: Decimal
-  low24h: Decimal
-  high24h: Decimal
-  change24h: Decimal
-  changePct24h: Decimal
-  receivedAt: string
-}
+export type Ticker = Static<typeof Resources.Ticker>
 
-export interface SymbolEntry {
-  symbol: string
-  ticker: Ticker | null
-}
+export type SymbolEntry = Static<typeof Responses.SymbolsResponse>['symbols'][number]
 
-export interface Candle {
-  bucket: string
-  open: Decimal
-  high: Decimal
-  low: Decimal
-  close: Decimal
-  volume: Decimal
-  quoteVolume: Decimal
-  vwap: Decimal
-  trades: number
-  buyVolume?: Decimal
-  sellVolume?: Decimal
-  /**
-   * trades: built by the pipeline from the trades it saw; exchange: Kraken's own OHLC for a bucket
-   * the pipeline has no trades of (history from before it ran). Absent from older servers: trades.
-   */
-  source?: 'trades' | 'exchange'
-}
+export type CandlesPage = Static<typeof Responses.CandlesResponse>
+
+/** A candle of GET /api/candles; live candles (built from trades) carry no `source`. */
+export type Candle = Omit<CandlesPage['candles'][number], 'source'> &
+  Partial<Pick<CandlesPage['candles'][number], 'source'>>
 
 /** One bucket of buy/sell pressure (GET /api/pressure). */
-export interface PressurePoint {
-  bucket: string
-  buyVolume: Decimal
-  sellVolume: Decimal
-  /** (buy − sell) / (buy + sell), exact decimal text in [−1, 1]. */
-  imbalance: Decimal
-  buyTrades: number | null
-  sellTrades: number | null
-}
+export type PressurePoint = Static<typeof Resources.PressurePoint>
 
-export interface PressureBody {
-  interval: string
-  series: { symbol: string; points: PressurePoint[] }[]
-}
+export type PressureBody = Static<typeof Responses.PressureResponse>
 
-export interface IndicatorPoint {
-  bucket: string
-  value: number
-}
-
-export interface CandlesPage {
-  symbol: string
-  interval: string
-  candles: Candle[]
-  indicators?: Record<string, IndicatorPoint[]>
-  nextCursor: string | null
-}
+export type IndicatorPoint = Static<typeof Resources.IndicatorPoint>
 
 /** A live `indicators:<SYMBOL>:<INTERVAL>` item: one bucket's values by indicator name. */
 export interface IndicatorUpdate {
@@ -80,79 +37,33 @@ export interface IndicatorUpdate {
   values: Record<string, number>
 }
 
-export interface Trade {
-  tradeId: number
-  ts: string
-  price: Decimal
-  qty: Decimal
-  side: 'buy' | 'sell'
-}
+export type Trade = Static<typeof Resources.Trade>
 
-export interface ArticleSentiment {
-  score: number
-  label: 'positive' | 'neutral' | 'negative'
-}
+/** What the dashboard shows of a score: from GET /api/articles, or a live `sentiment` item. */
+export type ArticleSentiment = Pick<Static<typeof Resources.ArticleSentiment>, 'score' | 'label'>
 
-export interface Article {
-  id: string
-  source: string
-  url: string
-  title: string
-  summary: string
-  /** The start of the main text (or the summary); older API answers have none. */
-  excerpt?: string
-  /** Characters of main text stored: 0 when only the feed's summary is known. */
-  contentLength?: number
-  extraction?: { status: string; reason: string | null } | null
-  publishedAt: string
-  coins: { code: string; mentions: number; inTitle: boolean }[]
-  /** Absent on live article events: the score follows on the `sentiment` channel. */
+/**
+ * An article of GET /api/articles, or a live `articles` item, which has no score yet (it follows on
+ * the `sentiment` channel).
+ */
+export type Article = Omit<Static<typeof Resources.Article>, 'sentiment' | 'impact'> & {
   sentiment?: ArticleSentiment | null
   /** The move after the article per symbol of its coins; absent on live article events. */
   impact?: ArticleImpact[]
 }
 
-export const ImpactHorizons = ['5m', '30m', '2h', '24h'] as const
-export type ImpactHorizon = (typeof ImpactHorizons)[number]
+export type { ImpactHorizon }
 
-/** Per horizon: decimal strings (null when unknown) and whether the figure can still change. */
-export interface ImpactFigures {
-  returns: Record<ImpactHorizon, Decimal | null>
-  abnormal: Record<ImpactHorizon, Decimal | null>
-  volumeRatio: Record<ImpactHorizon, Decimal | null>
-  final: Record<ImpactHorizon, boolean>
-}
-
-export interface ArticleImpact extends ImpactFigures {
-  symbol: string
-}
+/** The move after an article in one symbol, per horizon (decimal strings, null when unknown). */
+export type ArticleImpact = Static<typeof Resources.ArticleImpact>
 
 /** An item of a live `impact` event: an article's move in one symbol, as recomputed. */
-export interface ImpactUpdate extends ArticleImpact {
-  articleId: string
-  publishedAt: string
-}
+export type ImpactUpdate = ArticleImpact & { articleId: string; publishedAt: string }
 
 /** One row of GET /api/impact: an article and the move of one symbol after it. */
-export interface ImpactMove extends ImpactFigures {
-  articleId: string
-  title: string
-  source: string
-  url: string
-  publishedAt: string
-  symbol: string
-  sentiment: ArticleSentiment | null
-}
+export type ImpactMove = Static<typeof Resources.ImpactMove>
 
-export interface ImpactSource {
-  source: string
-  articles: number
-  moves: number
-  meanAbsAbnormal: Decimal | null
-  signCompared: number
-  signMatched: number
-  hitRate: Decimal | null
-}
+export type ImpactSource = Static<typeof Resources.ImpactSource>
 
 /** A live `sentiment` item about one article (its key is the article id). */
 export interface ArticleScore {
@@ -161,60 +72,13 @@ export interface ArticleScore {
   label: ArticleSentiment['label']
 }
 
-export interface SentimentPoint {
-  bucket: string
-  articles: number
-  scoreAvg: number
-  indexValue: number
-}
+export type SentimentPoint = Static<typeof Resources.SentimentPoint>
 
-export type Severity = 'info' | 'warning' | 'critical'
+export type Alert = Static<typeof Resources.Alert>
 
-export interface Alert {
-  id: string
-  rule: string
-  kind: string
-  symbol: string
-  severity: Severity
-  title: string
-  message: string
-  value: number
-  threshold: number
-  eventTs: string
-  raisedAt: string
-}
+export type StageState = StageStatus
 
-export type StageState = 'up' | 'degraded' | 'down'
-
-export interface PipelineStatus {
-  generatedAt: string
-  stages: {
-    stage: string
-    status: StageState
-    lastEventAt: string | null
-    throughputPerSec: number | null
-    instances: { instance: string; role: string; status: StageState; lastHeartbeatAt: string }[]
-  }[]
-  data: Record<string, string | null> | null
-  dataError: string | null
-  kafka: {
-    available: boolean
-    error: string | null
-    checkedAt: string | null
-    groups: {
-      groupId: string
-      state: string
-      totalLag: number
-      partitions: {
-        topic: string
-        partition: number
-        committedOffset: number
-        endOffset: number
-        lag: number
-      }[]
-    }[]
-  }
-}
+export type PipelineStatus = Static<typeof Responses.PipelineResponse>
 
 /** A server → client live event frame. */
 export interface LiveEvent {

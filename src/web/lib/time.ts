@@ -1,7 +1,5 @@
 /** Candle intervals and the conversions between API times (RFC 3339) and chart times (seconds). */
-
-export const Intervals = ['1m', '5m', '15m', '1h', '1d'] as const
-export type Interval = (typeof Intervals)[number]
+import { type Interval, Intervals } from '../../contract/vocabulary.ts'
 
 const MINUTE = 60_000
 export const intervalMs: Record<Interval, number> = {

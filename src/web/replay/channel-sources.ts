@@ -8,7 +8,8 @@ import { replayBoundary } from '../data/feed.ts'
 import { getJson } from '../data/rest.ts'
 import type { Alert, Article, CandlesPage, LiveEvent, SentimentPoint, Trade } from '../data/types.ts'
 import { IndicatorNames } from '../chart/indicator-names.ts'
-import { type Interval, intervalMs, isInterval, toIso, toMs } from '../lib/time.ts'
+import { type Interval } from '../../contract/vocabulary.ts'
+import { intervalMs, isInterval, toIso, toMs } from '../lib/time.ts'
 import type { Timed, WindowFetcher, WindowResult } from './windowed-source.ts'
 
 const HOUR = 3_600_000

@@ -3,6 +3,7 @@
  * sentiment swings, whale trades), newest first, filtered by severity and symbol, with older pages
  * on request. New alerts stream in at the top; the shell also shows each as a small notification.
  */
+import { Severities } from '../../contract/vocabulary.ts'
 import type { AppContext } from '../app/context.ts'
 import { AlertList } from '../components/alert-list.ts'
 import { InlineError, retrying } from '../components/retrying.ts'
@@ -25,7 +26,7 @@ export class AlertsView extends View {
     'select',
     { 'aria-label': 'Severity' },
     h('option', { value: '' }, 'All severities'),
-    ...['critical', 'warning', 'info'].map(s => h('option', { value: s }, s))
+    ...[...Severities].reverse().map(s => h('option', { value: s }, s))
   )
   readonly #symbol = h('input', {
     type: 'search',

@@ -12,13 +12,8 @@ import { sentimentBadge } from '../components/sentiment-badge.ts'
 import { Sparkline } from '../components/sparkline.ts'
 import { type Feed, snapshotTo } from '../data/feed.ts'
 import { getJson } from '../data/rest.ts'
-import {
-  type CandlesPage,
-  type ImpactHorizon,
-  ImpactHorizons,
-  type ImpactMove,
-  type ImpactSource
-} from '../data/types.ts'
+import { type ImpactHorizon, ImpactHorizons } from '../../contract/vocabulary.ts'
+import type { CandlesPage, ImpactMove, ImpactSource } from '../data/types.ts'
 import { formatClock, formatPercent } from '../lib/format.ts'
 import { h } from '../lib/dom.ts'
 import { webHref } from '../lib/safe-url.ts'

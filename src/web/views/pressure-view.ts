@@ -12,7 +12,8 @@ import { type Feed, snapshotTo } from '../data/feed.ts'
 import { getJson } from '../data/rest.ts'
 import type { Candle, PressureBody, PressurePoint } from '../data/types.ts'
 import { h } from '../lib/dom.ts'
-import { type Interval, Intervals, isInterval, toMs } from '../lib/time.ts'
+import { type Interval, Intervals } from '../../contract/vocabulary.ts'
+import { isInterval, toMs } from '../lib/time.ts'
 import { View } from './view.ts'
 
 const COLUMNS = 48
@@ -206,7 +207,9 @@ export class PressureView extends View {
       sellVolume: candle.sellVolume ?? '0',
       imbalance: candle.imbalance ?? String((buy - sell) / (buy + sell)),
       buyTrades: null,
-      sellTrades: null
+      sellTrades: null,
+      buyQuoteVolume: null,
+      sellQuoteVolume: null
     })
     if (this.#buckets.length > 0 && toMs(candle.bucket) > toMs(this.#buckets[this.#buckets.length - 1] ?? ''))
       this.reload()

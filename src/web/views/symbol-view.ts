@@ -34,7 +34,8 @@ import type {
 } from '../data/types.ts'
 import { h } from '../lib/dom.ts'
 import { formatMoment } from '../lib/format.ts'
-import { type Interval, isInterval, toChartTime, toIso } from '../lib/time.ts'
+import { type Interval } from '../../contract/vocabulary.ts'
+import { isInterval, toChartTime, toIso } from '../lib/time.ts'
 import { View } from './view.ts'
 
 const DEFAULT_HISTORY = 500

@@ -9,6 +9,7 @@ import { MICROS_PER_MINUTE, microsToIso } from '../../../lib/event-time.ts'
 import type { Candle } from '../candles/candle.ts'
 import type { SpreadBucket } from '../spreads/symbol-spreads.ts'
 import type { AlertKind } from '../../../schemas/alert.v1.ts'
+import type { Severity } from '../../../contract/vocabulary.ts'
 
 /** The alert thresholds as configured (config.ts declares them, with the variables that set them). */
 export type AlertSettings = Config['analytics']['alerts']
@@ -17,7 +18,7 @@ export interface AlertDraft {
   rule: string
   kind: AlertKind
   symbol: string
-  severity: 'info' | 'warning' | 'critical'
+  severity: Severity
   title: string
   message: string
   value: number

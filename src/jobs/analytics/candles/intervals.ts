@@ -1,8 +1,9 @@
 /** The candle intervals, in event time, aligned to the epoch (so `1d` buckets start at 00:00 UTC). */
 import { MICROS_PER_MINUTE } from '../../../lib/event-time.ts'
+import type { Interval as ApiInterval } from '../../../contract/vocabulary.ts'
 
 export interface Interval {
-  readonly name: '1m' | '5m' | '15m' | '1h' | '1d'
+  readonly name: IntervalName
   readonly micros: number
 }
 
@@ -14,7 +15,8 @@ export const INTERVALS: readonly Interval[] = [
   { name: '1d', micros: 1440 * MICROS_PER_MINUTE }
 ]
 
-export type IntervalName = Interval['name']
+/** The API's interval names (src/contract/vocabulary.ts): what is computed is what can be asked for. */
+export type IntervalName = ApiInterval
 
 export function bucketOf(micros: number, interval: Interval): number {
   return Math.floor(micros / interval.micros) * interval.micros

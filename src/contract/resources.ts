@@ -4,6 +4,8 @@
  * exact decimal strings; times are RFC 3339 UTC with microseconds.
  */
 import { Type } from '@sinclair/typebox'
+import { StringEnum } from './string-enum.ts'
+import { ExtractionStatuses, SentimentLabels, Severities, TradeSides } from './vocabulary.ts'
 
 const Decimal = Type.String({ description: 'exact decimal as text', examples: ['83744.20000'] })
 const Time = Type.String({ description: 'RFC 3339 UTC time (µs)', examples: ['2026-11-25T14:05:00.000000Z'] })
@@ -94,7 +96,7 @@ export const Trade = Type.Object(
     ts: Type.String({ description: 'exchange time, RFC 3339 UTC (µs)' }),
     price: Decimal,
     qty: Decimal,
-    side: Type.String({ enum: ['buy', 'sell'], description: "the taker's side" }),
+    side: StringEnum(TradeSides, { description: "the taker's side" }),
     ordType: Type.String({ enum: ['market', 'limit'] }),
     receivedAt: Time,
     source: Type.String({ enum: ['ws', 'rest'] })
@@ -105,7 +107,7 @@ export const Trade = Type.Object(
 export const ArticleSentiment = Type.Object(
   {
     score: Type.Number({ description: 'from -1 (negative) to 1 (positive)' }),
-    label: Type.String({ enum: ['positive', 'neutral', 'negative'] }),
+    label: StringEnum(SentimentLabels, {}),
     positiveTerms: Type.Array(Type.String()),
     negativeTerms: Type.Array(Type.String()),
     model: Type.String()
@@ -163,7 +165,7 @@ export const ImpactMove = Type.Object(
     sentiment: Type.Union([
       Type.Object({
         score: Type.Number({ description: 'from -1 (negative) to 1 (positive)' }),
-        label: Type.String({ enum: ['positive', 'neutral', 'negative'] })
+        label: StringEnum(SentimentLabels, {})
       }),
       Type.Null()
     ]),
@@ -209,8 +211,7 @@ export const Article = Type.Object(
     extraction: Type.Union(
       [
         Type.Object({
-          status: Type.String({
-            enum: ['extracted', 'feed', 'failed', 'skipped'],
+          status: StringEnum(ExtractionStatuses, {
             description:
               'extracted: from the article page; feed: the feed carried the full text; failed/skipped: the summary only'
           }),
@@ -254,7 +255,7 @@ export const Alert = Type.Object(
     rule: Type.String(),
     kind: Type.String(),
     symbol: Type.String({ description: 'market symbol, coin code, or * for the whole market' }),
-    severity: Type.String({ enum: ['info', 'warning', 'critical'] }),
+    severity: StringEnum(Severities, {}),
     title: Type.String(),
     message: Type.String(),
     value: Type.Number(),
