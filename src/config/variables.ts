@@ -216,8 +216,8 @@ export const variables = {
   ),
   ANALYTICS_WORKER_HEAP_MB: variable(
     integer(0, 65_536),
-    '256',
-    "Old-space heap limit of each analytics worker thread in MiB (0: Node's default, which lets a worker grow to hundreds of MiB of garbage before collecting it); the job's live heap is about 25 MiB with a dozen symbols. A worker that exceeds the limit dies and the role reports it: raise it for hundreds of symbols."
+    '0',
+    "Old-space heap limit of each analytics worker thread in MiB (0: none, V8's own sizing). A limit holds resident memory lower (256: about 400 MiB for two workers instead of 600) but costs about half again as much CPU per trade, and a worker that exceeds it dies (the role reports it)."
   ),
   ANALYTICS_WORKER_YOUNG_MB: variable(
     integer(0, 4_096),
