@@ -15,7 +15,7 @@ import { EmbeddedBus } from './embedded/embedded-bus.ts'
 import { KafkaBus } from './kafka/kafka-bus.ts'
 import { kafkaConnection } from './kafka/kafka-options.ts'
 import { ensureTopics } from './kafka/topic-admin.ts'
-import { declaredTopics } from './topics.ts'
+import { declaredTopics } from '../schemas/topics.ts'
 
 export type BusKind = 'kafka' | 'embedded'
 

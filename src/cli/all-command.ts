@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { apiRole } from '../api/api-role.ts'
-import { TopicNames } from '../bus/topics.ts'
+import { TopicNames } from '../schemas/topics.ts'
 import { analyticsRole } from '../jobs/analytics/analytics-role.ts'
 import { ingestRole } from '../jobs/ingest/ingest-role.ts'
 import { assertPortFree } from '../ops/port-in-use.ts'
@@ -19,6 +19,7 @@ import { lockInstance } from '../runtime/instance-lock.ts'
 import { describeMode, ownsDataDir, resolveMode } from '../runtime/mode.ts'
 import { runRoles } from '../runtime/run-roles.ts'
 import type { RuntimeEvent } from '../runtime/runtime-events.ts'
+import { startReplay } from '../runtime/replay-sources.ts'
 import { produceRole } from '../sources/produce-role.ts'
 import type { Command, CommandContext } from './command.ts'
 import { allLogger, logFilePath, wantsJsonLogs } from './console/log-setup.ts'
@@ -115,7 +116,12 @@ export function createAllCommand(): Command {
       try {
         const code = await runRoles(
           { ...context, config },
-          [ingestRole, analyticsRole, apiRole({ cache: mode.cache, onListening }), produceRole()],
+          [
+            ingestRole,
+            analyticsRole,
+            apiRole({ cache: mode.cache, onListening }),
+            produceRole({ replay: startReplay })
+          ],
           { mode, onEvent }
         )
         status?.stop()

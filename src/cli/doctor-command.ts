@@ -5,10 +5,10 @@
  */
 import { integer, url } from '../config/parsers.ts'
 import { describeError } from '../errors/errors.ts'
-import { doctorChecks } from '../ops/doctor/checks.ts'
-import { type CheckResult, type DoctorReport, runDoctor } from '../ops/doctor/doctor.ts'
-import { doctorContext } from '../ops/doctor/doctor-context.ts'
-import { renderResult, renderVerdict } from '../ops/doctor/render.ts'
+import { doctorChecks } from '../doctor/checks.ts'
+import { type CheckResult, type DoctorReport, runDoctor } from '../doctor/doctor.ts'
+import { doctorContext } from '../doctor/doctor-context.ts'
+import { renderResult, renderVerdict } from '../doctor/render.ts'
 import type { Command, CommandContext } from './command.ts'
 import { flagValue } from './source-flags.ts'
 

@@ -1,5 +1,6 @@
 /** `crypto-viz produce`: the produce role on its own (Kraken and news into Kafka), live or replayed. */
 import { runRoles } from '../runtime/run-roles.ts'
+import { startReplay } from '../runtime/replay-sources.ts'
 import { produceRole } from '../sources/produce-role.ts'
 import type { Command } from './command.ts'
 import { replayFlags, withReplayFlags } from './source-flags.ts'
@@ -11,6 +12,6 @@ export const produceCommand: Command = {
   options: replayFlags,
   async run(context) {
     const config = withReplayFlags(context.config, context.flags)
-    return runRoles({ ...context, config }, [produceRole()])
+    return runRoles({ ...context, config }, [produceRole({ replay: startReplay })])
   }
 }

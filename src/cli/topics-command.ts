@@ -1,7 +1,7 @@
 /** `crypto-viz topics`: create the declared topics (idempotently) and report what the broker holds. */
 import { kafkaConnection } from '../bus/kafka/kafka-options.ts'
 import { type TopicReport, ensureTopics } from '../bus/kafka/topic-admin.ts'
-import { declaredTopics } from '../bus/topics.ts'
+import { declaredTopics } from '../schemas/topics.ts'
 import { CryptoVizError, ErrorCodes } from '../errors/errors.ts'
 import type { Command } from './command.ts'
 

@@ -14,7 +14,7 @@ import { codecByTopic } from '../schemas/index.ts'
 import type { OhlcV1 } from '../schemas/ohlc.v1.ts'
 import type { TickerV1 } from '../schemas/ticker.v1.ts'
 import type { TradeV1 } from '../schemas/trade.v1.ts'
-import { TopicNames } from '../bus/topics.ts'
+import { TopicNames } from '../schemas/topics.ts'
 import type { RecordKind } from './job-topics.ts'
 
 /** The message type each kind of record decodes to. */

@@ -2,7 +2,7 @@
  * Which topic carries which kind of record for a job. The defaults are the declared topics
  * (bus/topics.ts); a test or a benchmark may point a job at topics of its own.
  */
-import { TopicNames } from '../bus/topics.ts'
+import { TopicNames } from '../schemas/topics.ts'
 
 export type RecordKind = 'trade' | 'ticker' | 'article' | 'alert' | 'ohlc' | 'book'
 

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createBus } from '../bus/create-bus.ts'
 import { InstrumentedBus } from '../bus/instrumented-bus.ts'
-import type { CommandContext } from '../cli/command.ts'
+import type { Config } from '../config/config.ts'
+import type { Logger } from '../log/logger.ts'
 import { describeError } from '../errors/errors.ts'
 import { Health } from '../ops/health.ts'
 import { createMetricsRegistry } from '../ops/metrics.ts'
@@ -17,9 +18,9 @@ import type { LiveEvents } from '../live-events/live-events.ts'
 import type { Database } from '../store/database.ts'
 import { InstrumentedDatabase } from '../store/instrumented-database.ts'
 import { openDatabase } from '../store/open-database.ts'
-import { startHeartbeat } from './heartbeat.ts'
+import { startHeartbeat } from '../role/heartbeat.ts'
 import { type Mode, createLiveEvents, embeddedDatabaseDir, locations, serviceMode } from './mode.ts'
-import type { Role, RunningRole } from './role.ts'
+import type { Role, RunningRole } from '../role/role.ts'
 import type { RuntimeListener } from './runtime-events.ts'
 
 export interface RunRolesOptions {
@@ -31,8 +32,16 @@ export interface RunRolesOptions {
   onEvent?: RuntimeListener
 }
 
+/** What running roles needs of the command that runs them (a CommandContext is one). */
+export interface RunContext {
+  config: Config
+  log: Logger
+  /** Aborted on SIGINT/SIGTERM: the roles then stop gracefully. */
+  signal: AbortSignal
+}
+
 export async function runRoles(
-  context: CommandContext,
+  context: RunContext,
   roles: readonly Role[],
   options: RunRolesOptions = {}
 ): Promise<number> {

@@ -1,14 +1,14 @@
 /**
  * The `produce` role: Kraken market data and news feeds into the bus through one bounded buffer.
- * In replay mode (SOURCE_MODE=replay) it starts the fake Kraken and feed servers in-process and
+ * In replay mode (SOURCE_MODE=replay) it has the fake Kraken and feed servers started in-process
+ * (by the `replay` starter the composition root gives it: a stage does not import the fakes) and
  * points the same clients at them; records then carry the header `x-source-mode: replay`, so
  * replayed data can never pass for live data downstream. Stops in the order that loses nothing:
  * sources first, then the buffer drains into the bus, then the news seen-set is written.
  */
-import { join } from 'node:path'
 import type { Config, FeedSpec } from '../config/config.ts'
-import type { Role, RoleContext, RunningRole } from '../runtime/role.ts'
-import { startReplaySources, type ReplaySources } from '../sim/replay.ts'
+import { CryptoVizError, ErrorCodes } from '../errors/errors.ts'
+import type { Role, RoleContext, RunningRole } from '../role/role.ts'
 import { historyCheckpointPath } from './kraken/history-checkpoint.ts'
 import { HISTORY_CHECK, HistoryFill } from './kraken/history-fill.ts'
 import { MarketProducer, type MarketTopics } from './kraken/market-producer.ts'
@@ -28,8 +28,16 @@ export interface SourceEndpoints {
   pages?: { route: (url: URL) => URL; allowPrivate: readonly string[] }
 }
 
+/** Sources started in this process (replay's fake servers), and how to stop them. */
+export interface StartedSources {
+  endpoints: SourceEndpoints
+  close(): Promise<void>
+}
+
 export interface ProduceRoleOptions {
   endpoints?: SourceEndpoints
+  /** Starts replay's sources when SOURCE_MODE=replay and no `endpoints` are given. */
+  replay?: (config: Config) => Promise<StartedSources>
   /** Topic names (tests); default the declared ones. */
   topics?: { market?: MarketTopics; article?: string }
   /** How long stop() lets the buffer drain into the bus (default 15 s). */
@@ -45,29 +53,13 @@ async function atMost(promise: Promise<unknown>, ms: number): Promise<void> {
   clearTimeout(timer)
 }
 
-export function endpointsOf(replay: ReplaySources): SourceEndpoints {
-  return {
-    krakenWsUrl: replay.kraken.wsUrl,
-    krakenRestUrl: replay.kraken.restUrl,
-    symbols: replay.kraken.symbols,
-    feeds: replay.feeds,
-    // Replay serves the articles' pages too, from the feed server's site farm.
-    ...(replay.feedServer === undefined
-      ? {}
-      : { pages: { route: replay.feedServer.route, allowPrivate: [replay.feedServer.host] } })
-  }
-}
-
-async function replayFor(config: Config): Promise<ReplaySources> {
-  return startReplaySources({
-    speed: config.sources.replay.speed,
-    market: config.sources.replay.market,
-    recording: config.sources.replay.recording,
-    symbols: config.kraken.symbols,
-    feeds: config.sources.enabled.includes('news'),
-    // Restarts continue the previous run (later trade ids, the last prices) instead of replaying it.
-    stateDir: join(config.dataDir, 'replay')
-  })
+async function startReplay(options: ProduceRoleOptions, config: Config): Promise<StartedSources> {
+  if (options.replay === undefined)
+    throw new CryptoVizError(
+      ErrorCodes.USAGE,
+      'SOURCE_MODE=replay, but this produce role was given no replay sources: run it with `crypto-viz produce` or `crypto-viz all`, which start them'
+    )
+  return options.replay(config)
 }
 
 export function produceRole(options: ProduceRoleOptions = {}): Role {
@@ -76,8 +68,9 @@ export function produceRole(options: ProduceRoleOptions = {}): Role {
     async start(context: RoleContext): Promise<RunningRole> {
       const { config, log, bus, health } = context
       const replaying = config.sources.mode === 'replay'
-      const replay = replaying && options.endpoints === undefined ? await replayFor(config) : undefined
-      const endpoints = options.endpoints ?? (replay === undefined ? undefined : endpointsOf(replay))
+      const replay =
+        replaying && options.endpoints === undefined ? await startReplay(options, config) : undefined
+      const endpoints = options.endpoints ?? replay?.endpoints
       if (replaying) log.warn({ endpoints }, 'REPLAY MODE: producing from fake servers, not the live market')
       const metrics = createProducerMetrics(context.metrics)
       const publisher = new BufferedPublisher({

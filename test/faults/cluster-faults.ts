@@ -4,12 +4,12 @@
  * started again. While a broker is down, the doctor must say so: `during` records what it reported.
  */
 import { Admin } from '@platformatic/kafka'
-import { TopicNames } from '../../src/bus/topics.ts'
+import { TopicNames } from '../../src/schemas/topics.ts'
 import type { Config } from '../../src/config/config.ts'
-import { brokerCheck } from '../../src/ops/doctor/check-broker.ts'
-import { topicsCheck } from '../../src/ops/doctor/check-topics.ts'
-import { type CheckResult, runDoctor } from '../../src/ops/doctor/doctor.ts'
-import { doctorContext } from '../../src/ops/doctor/doctor-context.ts'
+import { brokerCheck } from '../../src/doctor/check-broker.ts'
+import { topicsCheck } from '../../src/doctor/check-topics.ts'
+import { type CheckResult, runDoctor } from '../../src/doctor/doctor.ts'
+import { doctorContext } from '../../src/doctor/doctor-context.ts'
 import type { Fault } from './faults.ts'
 import type { PrivateStack } from './private-stack.ts'
 

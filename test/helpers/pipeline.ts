@@ -12,7 +12,7 @@ import { RedisLiveEvents } from '../../src/live-events/redis-live-events.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import { Health } from '../../src/ops/health.ts'
 import { Registry } from '../../src/ops/metrics.ts'
-import type { RunningRole } from '../../src/runtime/role.ts'
+import type { RunningRole } from '../../src/role/role.ts'
 import {
   type AlertV1,
   type ArticleV1,

@@ -12,7 +12,7 @@ import type { LiveEvent } from '../../src/live-events/live-events.ts'
 import { MemoryLiveEvents } from '../../src/live-events/memory-live-events.ts'
 import { createLogger, silentLogger } from '../../src/log/logger.ts'
 import { Health } from '../../src/ops/health.ts'
-import type { Role, RunningRole } from '../../src/runtime/role.ts'
+import type { Role, RunningRole } from '../../src/role/role.ts'
 import { PostgresDatabase } from '../../src/store/postgres/postgres-database.ts'
 import { testKafka } from './kafka.ts'
 

@@ -4,7 +4,7 @@ import { configFromEnv } from '../../src/config/config.ts'
 import type { LiveEvent } from '../../src/live-events/live-events.ts'
 import { RedisLiveEvents } from '../../src/live-events/redis-live-events.ts'
 import { silentLogger } from '../../src/log/logger.ts'
-import type { Role } from '../../src/runtime/role.ts'
+import type { Role } from '../../src/role/role.ts'
 import { runRoles } from '../../src/runtime/run-roles.ts'
 import { adminUrl } from '../helpers/db.ts'
 import { testKafka } from '../helpers/kafka.ts'
@@ -39,20 +39,10 @@ test('a role runs with health, metrics, heartbeats and a lazily opened database,
     }
   }
   const controller = new AbortController()
-  const out: string[] = []
   const log = silentLogger()
-  const running = runRoles(
-    {
-      config,
-      log,
-      flags: {},
-      positionals: [],
-      signal: controller.signal,
-      out: line => out.push(line)
-    },
-    [role],
-    { onOpsServer: port => (opsPort = port) }
-  )
+  const running = runRoles({ config, log, signal: controller.signal }, [role], {
+    onOpsServer: port => (opsPort = port)
+  })
   try {
     await waitFor('the role to start', () => events.includes('started db=1'), 60_000)
     await checkEndpoints(opsPort)

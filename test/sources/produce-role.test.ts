@@ -7,6 +7,7 @@ import { Health } from '../../src/ops/health.ts'
 import { createMetricsRegistry } from '../../src/ops/metrics.ts'
 import { articleCodec, bookCodec, tradeCodec } from '../../src/schemas/index.ts'
 import { startReplaySources } from '../../src/sim/replay.ts'
+import { startReplay } from '../../src/runtime/replay-sources.ts'
 import { produceRole } from '../../src/sources/produce-role.ts'
 import { consumeUntil } from '../helpers/consume.ts'
 import { createTopics, testKafka } from '../helpers/kafka.ts'
@@ -27,7 +28,10 @@ async function startRole(env: Record<string, string>) {
   const health = new Health()
   const metrics = createMetricsRegistry()
   const controller = new AbortController()
-  const running = await produceRole({ topics: { market: { trade, ticker, ohlc, book }, article } }).start({
+  const running = await produceRole({
+    topics: { market: { trade, ticker, ohlc, book }, article },
+    replay: startReplay
+  }).start({
     config,
     log: silentLogger(),
     bus,

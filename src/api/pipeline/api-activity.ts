@@ -8,7 +8,7 @@
 import type { Server } from 'node:http'
 import type { LiveEvents } from '../../live-events/live-events.ts'
 import type { Health } from '../../ops/health.ts'
-import { ActivityMeter } from '../../runtime/activity-meter.ts'
+import { ActivityMeter } from '../../role/activity-meter.ts'
 
 export const API_ACTIVITY_CHECK = 'api-activity'
 

@@ -6,7 +6,7 @@
  */
 import type { LiveEvent } from '../../live-events/live-events.ts'
 import type { HealthReport } from '../../ops/health.ts'
-import type { Heartbeat } from '../../runtime/heartbeat.ts'
+import type { Heartbeat } from '../../role/heartbeat.ts'
 
 export interface InstanceState {
   role: string

@@ -8,7 +8,7 @@ import { Admin } from '@platformatic/kafka'
 import type { Logger } from 'pino'
 import { equalJitterDelay, sleep } from '../../lib/backoff.ts'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
-import type { TopicSpec } from '../topics.ts'
+import type { TopicSpec } from '../../schemas/topics.ts'
 import { type KafkaConnection, baseOptions, brokerTopic } from './kafka-options.ts'
 
 export type TopicOutcome = 'created' | 'unchanged' | 'grown' | 'mismatch'

@@ -3,11 +3,11 @@
  * what each subscriber sees (the top `depth` levels), the diff between two views (how Kraken
  * refills depth after a delete) and the checksum of a view.
  */
-import { type LevelText, bookChecksum } from '../../sources/kraken/book/checksum.ts'
+import { type WireLevel, wireChecksum } from './book-checksum.ts'
 
 export interface BookView {
-  bids: LevelText[]
-  asks: LevelText[]
+  bids: WireLevel[]
+  asks: WireLevel[]
 }
 
 export class SimBook {
@@ -27,7 +27,7 @@ export class SimBook {
   /** Keeps the best `depth` levels per side, as a client subscribed at that depth does. */
   truncate(depth: number): void {
     const { bids, asks } = this.view(depth)
-    const keep = (levels: Map<string, string>, kept: LevelText[]): void => {
+    const keep = (levels: Map<string, string>, kept: WireLevel[]): void => {
       const prices = new Set(kept.map(level => level.price))
       for (const price of [...levels.keys()]) if (!prices.has(price)) levels.delete(price)
     }
@@ -43,7 +43,7 @@ export class SimBook {
   }
 
   view(depth: number): BookView {
-    const sort = (levels: Map<string, string>, descending: boolean): LevelText[] =>
+    const sort = (levels: Map<string, string>, descending: boolean): WireLevel[] =>
       [...levels]
         .map(([price, qty]) => ({ price, qty, value: Number(price) }))
         .sort((a, b) => (descending ? b.value - a.value : a.value - b.value))
@@ -52,22 +52,22 @@ export class SimBook {
     return { bids: this.#sorted.bids.slice(0, depth), asks: this.#sorted.asks.slice(0, depth) }
   }
 
-  bestBid(): LevelText | undefined {
+  bestBid(): WireLevel | undefined {
     return this.view(1).bids[0]
   }
 
-  bestAsk(): LevelText | undefined {
+  bestAsk(): WireLevel | undefined {
     return this.view(1).asks[0]
   }
 }
 
 export function viewChecksum(view: BookView): number {
-  return bookChecksum(view.asks, view.bids)
+  return wireChecksum(view.asks, view.bids)
 }
 
 /** Levels to send so that a client holding `before` (truncated to depth) ends up with `after`. */
 export function viewDiff(before: BookView, after: BookView, zero: string): BookView {
-  const side = (old: LevelText[], next: LevelText[]): LevelText[] => {
+  const side = (old: WireLevel[], next: WireLevel[]): WireLevel[] => {
     const nextPrices = new Map(next.map(level => [level.price, level.qty]))
     const oldPrices = new Map(old.map(level => [level.price, level.qty]))
     const removed = old

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino'
 import type { Bus, BusRecord } from '../../bus/bus.ts'
-import { TopicNames } from '../../bus/topics.ts'
+import { TopicNames } from '../../schemas/topics.ts'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
 import { backoffDelay, sleep } from '../../lib/backoff.ts'
 import { nowIsoMicros } from '../../lib/time.ts'

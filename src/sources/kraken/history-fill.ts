@@ -15,7 +15,7 @@
  */
 import type { Logger } from 'pino'
 import type { BusRecord } from '../../bus/bus.ts'
-import { TopicNames } from '../../bus/topics.ts'
+import { TopicNames } from '../../schemas/topics.ts'
 import { CryptoVizError, ErrorCodes, describeError, isCryptoVizError } from '../../errors/errors.ts'
 import { nowIsoMicros } from '../../lib/time.ts'
 import type { CheckResult } from '../../ops/health.ts'

@@ -6,7 +6,7 @@
  * frame, and the stream, carry on.
  */
 import type { Logger } from 'pino'
-import { TopicNames } from '../../bus/topics.ts'
+import { TopicNames } from '../../schemas/topics.ts'
 import type { Config } from '../../config/config.ts'
 import { ErrorCodes, describeError } from '../../errors/errors.ts'
 import {

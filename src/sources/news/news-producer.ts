@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import type { Logger } from 'pino'
-import { TopicNames } from '../../bus/topics.ts'
+import { TopicNames } from '../../schemas/topics.ts'
 import type { Config } from '../../config/config.ts'
 import type { ProducerMetrics } from '../producer-metrics.ts'
 import type { BufferedPublisher } from '../publish/buffered-publisher.ts'

@@ -12,7 +12,7 @@ import type { Logger } from 'pino'
 import type { Bus, BusRecord } from '../../bus/bus.ts'
 import { ErrorCodes, describeError } from '../../errors/errors.ts'
 import { backoffDelay, sleep } from '../../lib/backoff.ts'
-import { type Activity, ActivityMeter } from '../../runtime/activity-meter.ts'
+import { type Activity, ActivityMeter } from '../../role/activity-meter.ts'
 import type { ProducerMetrics } from '../producer-metrics.ts'
 import { RecordQueue } from './record-queue.ts'
 

@@ -1,5 +1,5 @@
 /** First check: which mode the configuration selects, and where each part is expected to be. */
-import { redactUrl } from '../../lib/redact-url.ts'
+import { redactUrl } from '../lib/redact-url.ts'
 import { type DoctorCheck, finding } from './doctor.ts'
 
 export const configurationCheck: DoctorCheck = {

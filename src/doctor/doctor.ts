@@ -5,8 +5,8 @@
  * is wrong, what to do. A check whose prerequisite failed (topics, when the broker is down) says
  * so and skips rather than piling up errors that all mean the same thing.
  */
-import type { Config } from '../../config/config.ts'
-import { describeError } from '../../errors/errors.ts'
+import type { Config } from '../config/config.ts'
+import { describeError } from '../errors/errors.ts'
 import type { BusProbe } from './bus-probe.ts'
 
 export type Verdict = 'ok' | 'warn' | 'fail' | 'skip'

@@ -1,8 +1,8 @@
 /** The doctor's view of a Kafka broker, through the admin API with short timeouts and no retries. */
 import { Admin, ListOffsetTimestamps } from '@platformatic/kafka'
-import type { GroupPartitionOffsets } from '../../bus/bus.ts'
-import { KafkaInspector } from '../../bus/kafka/kafka-inspector.ts'
-import { type KafkaConnection, baseOptions, brokerTopic } from '../../bus/kafka/kafka-options.ts'
+import type { GroupPartitionOffsets } from '../bus/bus.ts'
+import { KafkaInspector } from '../bus/kafka/kafka-inspector.ts'
+import { type KafkaConnection, baseOptions, brokerTopic } from '../bus/kafka/kafka-options.ts'
 import type { BrokerState, BusProbe, GroupState, TopicState } from './bus-probe.ts'
 import { clusterView } from './cluster-view.ts'
 

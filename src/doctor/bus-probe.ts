@@ -4,7 +4,7 @@
  * through the admin API (kafka-probe.ts); the embedded bus through a read-only look at its folder
  * (embedded-probe.ts), because the running process holds the folder's lock.
  */
-import type { GroupPartitionOffsets } from '../../bus/bus.ts'
+import type { GroupPartitionOffsets } from '../bus/bus.ts'
 
 export interface TopicState {
   partitions: number

@@ -2,7 +2,7 @@
  * Second check: the bus answers (a Kafka metadata request, or the embedded bus folder exists), and
  * on Kafka every broker that holds replicas of the pipeline's topics is in the cluster.
  */
-import { describeError } from '../../errors/errors.ts'
+import { describeError } from '../errors/errors.ts'
 import { type DoctorCheck, finding, within } from './doctor.ts'
 
 export const brokerCheck: DoctorCheck = {

@@ -4,14 +4,14 @@
  * open it, so the doctor asks that process instead: through its API (pipeline status: newest rows),
  * knowing that the process applied the migrations before it started serving.
  */
-import { describeError } from '../../errors/errors.ts'
-import { silentLogger } from '../../log/logger.ts'
-import { pendingMigrations } from '../../store/migrator.ts'
-import { PostgresDatabase } from '../../store/postgres/postgres-database.ts'
-import { type Freshness, dataFreshness } from '../../store/queries/freshness.ts'
+import { describeError } from '../errors/errors.ts'
+import { silentLogger } from '../log/logger.ts'
+import { pendingMigrations } from '../store/migrator.ts'
+import { PostgresDatabase } from '../store/postgres/postgres-database.ts'
+import { type Freshness, dataFreshness } from '../store/queries/freshness.ts'
 import { type CheckResult, type DoctorCheck, type DoctorContext, finding, within } from './doctor.ts'
 import { fetchJson } from './fetch-json.ts'
-import { redactUrl } from '../../lib/redact-url.ts'
+import { redactUrl } from '../lib/redact-url.ts'
 
 function ages(freshness: Freshness): { details: string[]; newest: number | undefined } {
   const now = Date.now()

@@ -3,7 +3,7 @@
  * a leader (else it is offline: FAIL) and its replicas in sync (fewer: WARN; fewer than the topic's
  * min.insync.replicas, which refuses acks=all writes: FAIL).
  */
-import { describeError } from '../../errors/errors.ts'
+import { describeError } from '../errors/errors.ts'
 import { type DoctorCheck, finding, within } from './doctor.ts'
 
 export const topicsCheck: DoctorCheck = {

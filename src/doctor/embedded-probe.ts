@@ -4,9 +4,9 @@
  * process has the bus open is read from the LOCK file and that process being alive.
  */
 import { access } from 'node:fs/promises'
-import type { GroupPartitionOffsets } from '../../bus/bus.ts'
-import { FolderInspector, lockHolder } from '../../bus/embedded/folder-inspector.ts'
-import { processAlive } from '../../lib/process-alive.ts'
+import type { GroupPartitionOffsets } from '../bus/bus.ts'
+import { FolderInspector, lockHolder } from '../bus/embedded/folder-inspector.ts'
+import { processAlive } from '../lib/process-alive.ts'
 import type { BrokerState, BusProbe, GroupState, TopicState } from './bus-probe.ts'
 
 export class EmbeddedProbe implements BusProbe {

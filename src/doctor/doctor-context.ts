@@ -4,10 +4,10 @@
  * or the embedded folder). Tests override parts (topics and groups of their own) to cause failures
  * without disturbing a shared broker.
  */
-import { busKind, embeddedBusDir } from '../../bus/create-bus.ts'
-import { kafkaConnection } from '../../bus/kafka/kafka-options.ts'
-import { TopicNames, declaredTopics } from '../../bus/topics.ts'
-import type { Config } from '../../config/config.ts'
+import { busKind, embeddedBusDir } from '../bus/create-bus.ts'
+import { kafkaConnection } from '../bus/kafka/kafka-options.ts'
+import { TopicNames, declaredTopics } from '../schemas/topics.ts'
+import type { Config } from '../config/config.ts'
 import type { DoctorContext } from './doctor.ts'
 import { EmbeddedProbe } from './embedded-probe.ts'
 import { KafkaProbe } from './kafka-probe.ts'

@@ -2,7 +2,7 @@
  * Fourth check: where the pipeline's consumer groups stand. A group that never committed is not
  * running (or has never seen a record); a group further behind than the lag bound fails.
  */
-import { describeError } from '../../errors/errors.ts'
+import { describeError } from '../errors/errors.ts'
 import { type DoctorCheck, finding, within } from './doctor.ts'
 
 export const groupsCheck: DoctorCheck = {

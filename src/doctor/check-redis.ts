@@ -1,8 +1,8 @@
 /** Sixth check: Redis (the API cache and the live-events channel) answers PING. */
 import { Redis } from 'ioredis'
-import { describeError } from '../../errors/errors.ts'
+import { describeError } from '../errors/errors.ts'
 import { type DoctorCheck, finding, within } from './doctor.ts'
-import { redactUrl } from '../../lib/redact-url.ts'
+import { redactUrl } from '../lib/redact-url.ts'
 
 export const redisCheck: DoctorCheck = {
   name: 'redis',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ActivityMeter } from '../../src/runtime/activity-meter.ts'
+import { ActivityMeter } from '../../src/role/activity-meter.ts'
 
 test('the rate covers the last window only, and the total and last time every record', () => {
   let now = Date.parse('2026-11-25T14:00:00.000Z')

@@ -3,8 +3,8 @@
  * API port gives the bare status; the checks behind it are listed only when the API exposes its
  * detailed report there (API_EXPOSE_OPS=true), else they are on the API process's ops port.
  */
-import { describeError } from '../../errors/errors.ts'
-import type { HealthReport } from '../health.ts'
+import { describeError } from '../errors/errors.ts'
+import type { HealthReport } from '../ops/health.ts'
 import { type DoctorCheck, finding } from './doctor.ts'
 import { fetchJsonWithStatus } from './fetch-json.ts'
 

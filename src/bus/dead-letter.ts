@@ -3,8 +3,8 @@
  * from in headers, published to `deadletter` keyed by the original key. Nothing is lost: the value
  * can be fixed and replayed onto its origin topic.
  */
-import type { BusRecord, ConsumedRecord } from '../bus/bus.ts'
-import { TopicNames } from '../bus/topics.ts'
+import type { BusRecord, ConsumedRecord } from './bus.ts'
+import { TopicNames } from '../schemas/topics.ts'
 
 export const DeadLetterHeaders = {
   reason: 'x-dead-letter-reason',

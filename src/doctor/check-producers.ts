@@ -3,7 +3,7 @@
  * read from the bus itself (Kafka's max-timestamp offsets, or the embedded log's last records), so
  * it holds whatever the downstream stages are doing.
  */
-import { describeError } from '../../errors/errors.ts'
+import { describeError } from '../errors/errors.ts'
 import { type DoctorCheck, finding, within } from './doctor.ts'
 
 export const producersCheck: DoctorCheck = {
