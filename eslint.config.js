@@ -1,25 +1,9 @@
 // Lint rules follow research/style.md: strict TypeScript, type-only imports, no `any` without a
-// reason, and the pipeline's import direction (stages never import each other) enforced here.
+// reason, and the layers of src/ (docs/architecture.md): every folder imports only what its layer
+// allows (eslint/layers.js), so stages never import each other and no folders import in a cycle.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
-
-const stages = ['sources', 'jobs', 'api', 'web']
-const stageBoundaries = stages.map(stage => ({
-  files: [`src/${stage}/**/*.ts`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: stages
-          .filter(other => other !== stage)
-          .map(other => ({
-            group: [`**/${other}/**`, `../${other}/*`, `../../${other}/*`],
-            message: `stage '${stage}' must not import stage '${other}': share through schemas/, bus/ or store/ instead`
-          }))
-      }
-    ]
-  }
-}))
+import { layersPlugin } from './eslint/layers.ts'
 
 export default tseslint.config(
   { ignores: ['node_modules', '.cache', '.data', 'dist', 'artifacts', 'src/web/dist'] },
@@ -36,7 +20,7 @@ export default tseslint.config(
       'max-lines': ['error', { max: 450, skipBlankLines: true, skipComments: true }]
     }
   },
-  ...stageBoundaries,
+  { files: ['src/**/*.ts'], plugins: { layers: layersPlugin }, rules: { 'layers/allowed-imports': 'error' } },
   // The plain-JavaScript launchers run on any Node (they check its version before the TypeScript).
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', URL: 'readonly' } } }
 )
