@@ -9,7 +9,7 @@
  * - a batch's offsets are committed only after its handler resolves; a handler that throws is
  *   retried with backoff on the same records (consumption of those partitions pauses meanwhile),
  *   and a crash before the commit means redelivery after restart: at-least-once, never loss;
- * - publishing to a topic that was not declared (src/bus/topics.ts) fails: nothing creates topics
+ * - publishing to a topic that was not declared (src/schemas/topics.ts) fails: nothing creates topics
  *   on the fly.
  *
  * The suite is test/bus/contract.ts; docs/bus.md describes both implementations.

@@ -29,7 +29,7 @@ function table(reports: TopicReport[]): string[] {
 
 export const topicsCommand: Command = {
   name: 'topics',
-  summary: 'create the Kafka topics declared in src/bus/topics.ts (idempotent) and describe them',
+  summary: 'create the Kafka topics declared in src/schemas/topics.ts (idempotent) and describe them',
   usage: 'crypto-viz topics [--grow-partitions] [--json]',
   options: {
     'grow-partitions': { type: 'boolean', default: false },

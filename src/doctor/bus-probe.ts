@@ -34,7 +34,7 @@ export interface BusProbe {
   readonly where: string
   /**
    * The name the bus holds a topic by, for messages: Kafka puts TOPIC_PREFIX in front. Every other
-   * method takes and returns the logical names of src/bus/topics.ts.
+   * method takes and returns the logical names of src/schemas/topics.ts.
    */
   topicName(logical: string): string
   /** Resolves with a description of what answered; throws when the bus cannot be reached. */

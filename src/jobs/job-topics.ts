@@ -1,6 +1,6 @@
 /**
  * Which topic carries which kind of record for a job. The defaults are the declared topics
- * (bus/topics.ts); a test or a benchmark may point a job at topics of its own.
+ * (schemas/topics.ts); a test or a benchmark may point a job at topics of its own.
  */
 import { TopicNames } from '../schemas/topics.ts'
 

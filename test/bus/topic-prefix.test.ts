@@ -1,6 +1,6 @@
 /**
  * TOPIC_PREFIX: two deployments on one broker, each under its own prefix, keep their records apart,
- * while the pipeline keeps using the logical names of src/bus/topics.ts.
+ * while the pipeline keeps using the logical names of src/schemas/topics.ts.
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'

@@ -213,7 +213,7 @@ export class EmbeddedBus implements Bus {
       throw new CryptoVizError(
         ErrorCodes.BUS_UNKNOWN_TOPIC,
         `topic ${JSON.stringify(name)} does not exist on the embedded bus (declared: ${[...this.#partitions.keys()].join(', ')}); ` +
-          'topics are declared in src/bus/topics.ts'
+          'topics are declared in src/schemas/topics.ts'
       )
     }
     return logs

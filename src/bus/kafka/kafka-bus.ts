@@ -66,7 +66,7 @@ export class KafkaBus implements Bus {
         throw new CryptoVizError(
           ErrorCodes.BUS_UNKNOWN_TOPIC,
           `${describeError(error)} Kafka at ${this.#connection.servers.join(',')} has no such topic; ` +
-            'topics are declared in src/bus/topics.ts and created by `crypto-viz topics`',
+            'topics are declared in src/schemas/topics.ts and created by `crypto-viz topics`',
           { cause: error }
         )
       }

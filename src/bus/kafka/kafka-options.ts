@@ -7,7 +7,7 @@ export interface KafkaConnection {
   /**
    * TOPIC_PREFIX: put before every topic name on the broker, so that several deployments or test
    * runs share one cluster without reading each other's records. The pipeline keeps the logical
-   * names of src/bus/topics.ts; only this adapter sees the prefixed ones. Absent means none.
+   * names of src/schemas/topics.ts; only this adapter sees the prefixed ones. Absent means none.
    */
   topicPrefix?: string
 }
