@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { Registry } from 'prom-client'
 import { analyticsMetrics } from '../../src/jobs/analytics/analytics-metrics.ts'
+import { workerPoolMetrics } from '../../src/jobs/analytics/workers/worker-pool.ts'
 import { ingestMetrics } from '../../src/jobs/ingest/ingest-metrics.ts'
 import { createProducerMetrics } from '../../src/sources/producer-metrics.ts'
 
@@ -10,6 +11,7 @@ test('every ingest and analytics metric is documented in docs/metrics.md, and no
   const registry = new Registry()
   ingestMetrics(registry)
   analyticsMetrics(registry)
+  workerPoolMetrics(registry)
   const registered = (await registry.getMetricsAsJSON()).map(m => m.name).sort()
   const documented = [
     ...readFileSync('docs/metrics.md', 'utf8').matchAll(/^\| `(cryptoviz_(?:ingest|analytics)_[a-z_]+)` \|/gm)
