@@ -31,15 +31,26 @@ import {
   toNumber
 } from '../../../lib/decimal.ts'
 import { MICROS_PER_MINUTE } from '../../../lib/event-time.ts'
+import { type ImpactHorizon, ImpactHorizons } from '../../../contract/vocabulary.ts'
 
-export const IMPACT_HORIZONS = [
-  { name: '5m', minutes: 5 },
-  { name: '30m', minutes: 30 },
-  { name: '2h', minutes: 120 },
-  { name: '24h', minutes: 1440 }
-] as const
+/**
+ * Each horizon's length. The names are the contract's (the API and the dashboard read them from
+ * there); keyed by its type, a horizon added to or removed from the contract fails the type check
+ * here until it has a length, so the job never computes a horizon the API does not know.
+ */
+const HORIZON_MINUTES: Readonly<Record<ImpactHorizon, number>> = {
+  '5m': 5,
+  '30m': 30,
+  '2h': 120,
+  '24h': 1440
+}
 
-export type HorizonName = (typeof IMPACT_HORIZONS)[number]['name']
+export const IMPACT_HORIZONS: readonly { name: ImpactHorizon; minutes: number }[] = ImpactHorizons.map(
+  name => ({
+    name,
+    minutes: HORIZON_MINUTES[name]
+  })
+)
 
 /** Minutes of history before the publication that σ, p0 and the volume baseline read. */
 export const BASELINE_MINUTES = 1440
@@ -58,7 +69,7 @@ export interface MinuteCandle {
 }
 
 export interface HorizonImpact {
-  horizon: HorizonName
+  horizon: ImpactHorizon
   /** floor_minute(published + h), µs: the candles read start before it. */
   windowEnd: number
   p0: Decimal | null
