@@ -67,6 +67,7 @@ export class PriceChart {
   /** The newest time each overlay line holds, to tell a live value from a correction. */
   readonly #lineEnds = new Map<Line, number>()
   #onNeedOlder: (() => void) | undefined
+  #onWindowChange: (() => void) | undefined
   #shrinkTimer: number | undefined
 
   constructor(container: HTMLElement) {
@@ -109,12 +110,28 @@ export class PriceChart {
     this.#onNeedOlder = handler
   }
 
+  /**
+   * Called when the user's panning grew the window or returning to the newest bars shrank it, so the
+   * panes under the chart can hold the same bars (`heldBars`).
+   */
+  onWindowChange(handler: () => void): void {
+    this.#onWindowChange = handler
+  }
+
   /** The times at the view's edges (seconds), after each scroll or zoom. */
   onVisibleTimes(handler: (from: number, to: number) => void): void {
-    this.chart.timeScale().subscribeVisibleTimeRangeChange(range => {
-      if (range !== null && typeof range.from === 'number' && typeof range.to === 'number')
-        handler(range.from, range.to)
+    this.chart.timeScale().subscribeVisibleTimeRangeChange(() => {
+      const range = this.visibleTimes()
+      if (range !== undefined) handler(range.from, range.to)
     })
+  }
+
+  /** The times at the view's edges now (seconds); undefined before the chart has data. */
+  visibleTimes(): { from: number; to: number } | undefined {
+    const range = this.chart.timeScale().getVisibleRange()
+    return range !== null && typeof range.from === 'number' && typeof range.to === 'number'
+      ? { from: range.from, to: range.to }
+      : undefined
   }
 
   onCrosshair(handler: (param: MouseEventParams<Time>) => void): void {
@@ -199,8 +216,8 @@ export class PriceChart {
     this.#vwap.applyOptions({ color: c.vwap })
     this.#rsi?.applyOptions({ color: c.rsi })
     if (this.bars.length > 0) {
-      this.#candles.setData(this.#heldBars().map(bar => this.#candlePoint(bar)))
-      this.#volume.setData(this.#heldBars().map(bar => this.#volumePoint(bar)))
+      this.#candles.setData(this.heldBars().map(bar => this.#candlePoint(bar)))
+      this.#volume.setData(this.heldBars().map(bar => this.#volumePoint(bar)))
     }
   }
 
@@ -244,7 +261,8 @@ export class PriceChart {
     return this.bars.items.some(bar => bar.exchange === true)
   }
 
-  #heldBars(): readonly Bar[] {
+  /** The bars the library holds: the window's, from its first bar to the newest. */
+  heldBars(): readonly Bar[] {
     return this.bars.items.slice(this.#window.start(this.bars.length))
   }
 
@@ -258,7 +276,7 @@ export class PriceChart {
   #drawAll(): void {
     this.#barBatch.clear()
     this.#valueBatch.clear()
-    const held = this.#heldBars()
+    const held = this.heldBars()
     this.#held = {
       first: held[0]?.time ?? Infinity,
       last: held[held.length - 1]?.time ?? -Infinity,
@@ -382,13 +400,16 @@ export class PriceChart {
     if (range === null || this.#held.count === 0) return
     clearTimeout(this.#shrinkTimer)
     if (range.from < EDGE_MARGIN) {
-      if (this.#window.grow(this.bars.length)) this.#drawAll()
-      else this.#onNeedOlder?.()
+      if (this.#window.grow(this.bars.length)) {
+        this.#drawAll()
+        this.#onWindowChange?.()
+      } else this.#onNeedOlder?.()
     } else if (this.#window.shouldShrink(range.from, this.#held.count)) {
       // Once the user has settled on the newest bars, hand the library its base window again.
       this.#shrinkTimer = window.setTimeout(() => {
         this.#window.reset()
         this.#drawAll()
+        this.#onWindowChange?.()
       }, 1_500)
     }
   }

@@ -5,6 +5,8 @@
  * by the symbol view from the candles and indicator values it already reads and streams. A bar
  * with no value here (the exchange's own candles carry no taker split, and no indicators are
  * computed over them) is kept as an empty slot, so the panes' time scales line up with the chart's.
+ * The panes hold the bars the price chart hands its library (its window, chart-window.ts), never the
+ * whole model: the library's cost per live update grows with the bars a series holds.
  */
 import {
   HistogramSeries,
@@ -50,6 +52,8 @@ export class SignalCharts {
   readonly #values = new Map<string, Map<number, number>>()
   /** The times of the bars without indicator values, as empty slots of the MACD pane. */
   #emptySlots: number[] = []
+  /** The time of the first bar the panes hold; older values and bars are left out. */
+  #from = -Infinity
   #colors: ChartColors
   // Live changes are drawn with the price chart's pace (frame-batch.ts): each draw repaints a pane.
   readonly #barBatch = new FrameBatch<number, Bar>(bars => this.#applyBars(bars), LIVE_DRAW_INTERVAL_MS)
@@ -72,13 +76,17 @@ export class SignalCharts {
     this.applyTheme()
   }
 
-  /** Replaces both panes' data (a new symbol, interval or moment). */
+  /**
+   * Replaces both panes' data (a new symbol, interval or moment, or the price chart's window moved):
+   * `bars` are the bars the price chart holds; indicator values before the first are left out.
+   */
   setHistory(bars: readonly Bar[], indicators: Record<string, Point[]>): void {
     this.#barBatch.clear()
     this.#values.clear()
+    this.#from = bars[0]?.time ?? -Infinity
     for (const name of Overlays.macd) {
       const points = new Map<number, number>()
-      for (const p of indicators[name] ?? []) points.set(p.time, p.value)
+      for (const p of indicators[name] ?? []) if (p.time >= this.#from) points.set(p.time, p.value)
       this.#values.set(name, points)
     }
     const valued = new Set((indicators[Overlays.macd[0]] ?? []).map(p => p.time))
@@ -88,7 +96,7 @@ export class SignalCharts {
   }
 
   updateBar(bar: Bar): void {
-    this.#barBatch.set(bar.time, bar)
+    if (bar.time >= this.#from) this.#barBatch.set(bar.time, bar)
   }
 
   #applyBars(bars: Map<number, Bar>): void {
@@ -104,6 +112,7 @@ export class SignalCharts {
   }
 
   updateIndicators(time: number, values: Record<string, number>): void {
+    if (time < this.#from) return
     let changed = false
     for (const name of Overlays.macd) {
       const value = values[name]

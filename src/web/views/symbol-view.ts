@@ -159,6 +159,12 @@ export class SymbolView extends View {
     this.#macdPane.hidden = !this.#overlays.has('macd')
     chart.onVisibleTimes((from, to) => signals.follow(from, to))
     chart.onNeedOlder(() => void this.#loadOlder())
+    // The panes hold what the chart's library holds; new data there must not move their view.
+    chart.onWindowChange(() => {
+      signals.setHistory(chart.heldBars(), this.#macdSeries(chart))
+      const range = chart.visibleTimes()
+      if (range !== undefined) signals.follow(range.from, range.to)
+    })
     // What the view shows, on the element: for people inspecting the page and for the tests.
     chart.onVisibleTimes((from, to) => {
       this.#host.dataset.visibleFrom = toIso(from * 1000)
@@ -235,7 +241,7 @@ export class SymbolView extends View {
     const markers = this.#markers
     if (page === undefined || chart === undefined || markers === undefined) return
     chart.setHistory(page.candles.map(toBar), indicatorsOf(page))
-    this.#signals?.setHistory(chart.bars.items, indicatorsOf(page))
+    this.#signals?.setHistory(chart.heldBars(), this.#macdSeries(chart))
     this.#legend.setExchangeCandles(chart.hasExchangeBars())
     this.#afterBarsChanged()
     this.#markFirstDraw(page.candles.length)
@@ -330,7 +336,7 @@ export class SymbolView extends View {
       })
       if (interval !== this.#interval || symbol !== this.#symbol) return
       chart.prependHistory(page.candles.map(toBar), indicatorsOf(page))
-      this.#signals?.setHistory(chart.bars.items, this.#macdSeries(chart))
+      this.#signals?.setHistory(chart.heldBars(), this.#macdSeries(chart))
       this.#legend.setExchangeCandles(chart.hasExchangeBars())
       this.#afterBarsChanged()
       const oldest = page.candles[0]
@@ -424,11 +430,12 @@ export class SymbolView extends View {
     })
   }
 
-  /** The MACD values the price chart holds, as the signal panes take them. */
+  /** The MACD values at the bars the price chart's library holds, as the signal panes take them. */
   #macdSeries(chart: PriceChart): Record<string, { time: number; value: number }[]> {
     const out: Record<string, { time: number; value: number }[]> = {}
+    const held = chart.heldBars()
     for (const name of Overlays.macd)
-      out[name] = chart.bars.items.flatMap(bar => {
+      out[name] = held.flatMap(bar => {
         const value = chart.indicatorAt(name, bar.time)
         return value === undefined ? [] : [{ time: bar.time, value }]
       })
