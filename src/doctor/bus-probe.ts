@@ -14,6 +14,8 @@ export interface TopicState {
   leaderless: number[]
   /** Partitions with fewer in-sync replicas than replicas (Kafka only). */
   underReplicated: { partition: number; inSync: number; replicas: number }[]
+  /** The topic's min.insync.replicas on the broker (Kafka only; undefined when unknown). */
+  minInsyncReplicas?: number | undefined
 }
 
 /** Brokers the cluster has, and brokers the topics name as replicas that it does not (Kafka only). */

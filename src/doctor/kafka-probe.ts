@@ -3,6 +3,7 @@ import { Admin, ListOffsetTimestamps } from '@platformatic/kafka'
 import type { GroupPartitionOffsets } from '../bus/bus.ts'
 import { KafkaInspector } from '../bus/kafka/kafka-inspector.ts'
 import { type KafkaConnection, baseOptions, brokerTopic } from '../bus/kafka/kafka-options.ts'
+import { readMinInsync } from '../bus/kafka/topic-admin.ts'
 import type { BrokerState, BusProbe, GroupState, TopicState } from './bus-probe.ts'
 import { clusterView } from './cluster-view.ts'
 
@@ -57,6 +58,11 @@ export class KafkaProbe implements BusProbe {
       this.#admin,
       names.map(name => this.topicName(name))
     )
+    // The configs are a second request that a cluster in trouble may not answer; the partitions
+    // above are what the doctor must report then, so an unreadable value is only left unknown.
+    const minInsync = await readMinInsync(this.#admin, [...view.topics.keys()]).catch(
+      () => new Map<string, number>()
+    )
     return new Map(
       names.map(name => {
         const partitions = view.topics.get(this.topicName(name))
@@ -71,7 +77,8 @@ export class KafkaProbe implements BusProbe {
               p.isr.length < p.replicas.length
                 ? [{ partition: index, inSync: p.isr.length, replicas: p.replicas.length }]
                 : []
-            )
+            ),
+            minInsyncReplicas: minInsync.get(this.topicName(name))
           }
         ]
       })

@@ -63,6 +63,37 @@ test('an existing topic with a different partition count is reported as a mismat
   assert.equal(grown?.partitions, 3)
 })
 
+test('a min.insync.replicas on the broker other than declared is a mismatch naming both values, and --fix-min-insync sets it once', async () => {
+  // A prefix of its own, so that nothing here touches another run's topics.
+  const connection = { ...testKafka, topicPrefix: `${uniqueName('t-mi')}.` }
+  const declared = (minInsyncReplicas: number): TopicSpec[] =>
+    specs(['rawtrade']).map(spec => ({ ...spec, minInsyncReplicas }))
+  const [created] = await ensureTopics(connection, declared(1), { readyTimeoutMs: 60_000, log })
+  assert.deepEqual([created?.outcome, created?.minInsyncReplicas], ['created', 1])
+
+  const [drifted] = await ensureTopics(connection, declared(2), { readyTimeoutMs: 60_000, log })
+  assert.equal(drifted?.outcome, 'mismatch')
+  assert.equal(drifted?.minInsyncReplicas, 1)
+  assert.match(
+    drifted?.problems.join() ?? '',
+    /min\.insync\.replicas 1 on the broker, configured 2 .*--fix-min-insync.*kafka-configs.*min\.insync\.replicas=2/
+  )
+
+  const [fixed] = await ensureTopics(connection, declared(2), {
+    readyTimeoutMs: 60_000,
+    log,
+    fixMinInsync: true
+  })
+  assert.equal(fixed?.outcome, 'reconfigured')
+  // Read back from the broker by a fresh run: the value was set, and setting it again changes nothing.
+  const [again] = await ensureTopics(connection, declared(2), {
+    readyTimeoutMs: 60_000,
+    log,
+    fixMinInsync: true
+  })
+  assert.deepEqual([again?.outcome, again?.minInsyncReplicas, again?.problems], ['unchanged', 2, []])
+})
+
 test('with no broker listening, topics gives up exactly at its deadline with an actionable message', async () => {
   const port = await freePort()
   // A clock of the test's own: the deadline passes as the command sleeps, without waiting 2 s.
@@ -159,7 +190,7 @@ test('the topics command declares the raw topics and the dead-letter topic, and 
   await run(process.execPath, ['src/cli.ts', 'topics'], { env })
   const { stdout } = await run(process.execPath, ['src/cli.ts', 'topics'], { env })
   assert.match(stdout, /all 7 topics already exist as declared; nothing changed/)
-  assert.match(stdout, /rawtrade\s+unchanged\s+3\s+1\s+0→\d+ 1→\d+ 2→\d+/)
+  assert.match(stdout, /rawtrade\s+unchanged\s+3\s+1\s+1\s+0→\d+ 1→\d+ 2→\d+/)
 })
 
 function freePort(): Promise<number> {

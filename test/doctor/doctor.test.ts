@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { KafkaBus } from '../../src/bus/kafka/kafka-bus.ts'
+import { ensureTopics } from '../../src/bus/kafka/topic-admin.ts'
 import { type Config, configFromEnv } from '../../src/config/config.ts'
 import { silentLogger } from '../../src/log/logger.ts'
+import type { TopicSpec } from '../../src/schemas/topics.ts'
 import { brokerCheck } from '../../src/doctor/check-broker.ts'
 import { databaseCheck } from '../../src/doctor/check-database.ts'
 import { groupsCheck } from '../../src/doctor/check-groups.ts'
@@ -89,6 +91,44 @@ test('topics as declared pass the topics check', async () => {
     topics: [{ name, partitions: 3, replicationFactor: 1 }]
   })
   assert.equal(results.get('topics')?.verdict, 'ok')
+})
+
+test('a min.insync.replicas on the broker other than configured warns with the topic, both values and the fix', async () => {
+  const prefix = `${uniqueName('t-doctor-mi')}.`
+  const connection = { ...testKafka, topicPrefix: prefix }
+  const declared = (minInsyncReplicas: number) => [
+    { name: 'rawtrade', partitions: 1, replicationFactor: 1, minInsyncReplicas }
+  ]
+  const spec = (minInsyncReplicas: number): TopicSpec[] =>
+    declared(minInsyncReplicas).map(t => ({
+      ...t,
+      name: 'rawtrade',
+      key: 'symbol',
+      description: 'test',
+      retentionMs: 3_600_000
+    }))
+  await ensureTopics(connection, spec(1), { readyTimeoutMs: 60_000, log: silentLogger() })
+  const config = fullStack({ TOPIC_PREFIX: prefix })
+
+  const drifted = (await check([brokerCheck, topicsCheck], config, { topics: declared(2) })).results.get(
+    'topics'
+  )
+  assert.equal(drifted?.verdict, 'warn')
+  assert.match(
+    drifted?.summary ?? '',
+    new RegExp(`${prefix}rawtrade has min\\.insync\\.replicas 1 on the broker, configured 2`)
+  )
+  assert.match(drifted?.fix ?? '', /crypto-viz topics --fix-min-insync/)
+  assert.match(
+    drifted?.fix ?? '',
+    new RegExp(`kafka-configs.*--entity-name ${prefix}rawtrade --add-config min\\.insync\\.replicas=2`)
+  )
+
+  await ensureTopics(connection, spec(2), { readyTimeoutMs: 60_000, log: silentLogger(), fixMinInsync: true })
+  const fixed = (await check([brokerCheck, topicsCheck], config, { topics: declared(2) })).results.get(
+    'topics'
+  )
+  assert.equal(fixed?.verdict, 'ok')
 })
 
 test('a group behind by more than the bound fails, one never committed warns, one caught up passes', async () => {

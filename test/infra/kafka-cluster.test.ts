@@ -73,7 +73,7 @@ test('the topics command on the cluster creates every topic with replication fac
   const { stdout } = await run(process.execPath, ['src/cli.ts', 'topics'], {
     env: clusterEnv({ TOPIC_REPLICATION_FACTOR: '3', TOPIC_MIN_INSYNC_REPLICAS: '2' })
   })
-  assert.match(stdout, /rawtrade\s+created\s+3\s+3\s+0→\d 1→\d 2→\d/)
+  assert.match(stdout, /rawtrade\s+created\s+3\s+3\s+2\s+0→\d 1→\d 2→\d/)
   const client = admin()
   try {
     const metadata = await client.metadata({ topics: ['rawtrade', 'deadletter'] })

@@ -3,15 +3,17 @@
  * backoff until a deadline), creates what is missing, then describes every topic and reports
  * partitions and leaders under the broker's names (TOPIC_PREFIX in front). Idempotent; an existing
  * topic that differs from its declaration is reported as a mismatch, never silently accepted.
+ * min.insync.replicas is a topic config, not metadata: it is read with DescribeConfigs and, when
+ * asked, set back to the declaration with IncrementalAlterConfigs (safe: only that key changes).
  */
-import { Admin } from '@platformatic/kafka'
+import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka'
 import type { Logger } from 'pino'
 import { equalJitterDelay, sleep } from '../../lib/backoff.ts'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
 import type { TopicSpec } from '../../schemas/topics.ts'
 import { type KafkaConnection, baseOptions, brokerTopic } from './kafka-options.ts'
 
-export type TopicOutcome = 'created' | 'unchanged' | 'grown' | 'mismatch'
+export type TopicOutcome = 'created' | 'unchanged' | 'grown' | 'reconfigured' | 'mismatch'
 
 export interface TopicReport {
   /** The name on the broker: the declared name after TOPIC_PREFIX. */
@@ -21,6 +23,9 @@ export interface TopicReport {
   partitions: number
   declaredReplicationFactor: number
   replicationFactor: number
+  declaredMinInsyncReplicas: number
+  /** The topic's min.insync.replicas on the broker (after a fix, the value set); undefined if unreadable. */
+  minInsyncReplicas: number | undefined
   /** Leader broker id per partition, in partition order (-1: no leader yet). */
   leaders: number[]
   /** Why the topic is a mismatch, in words. */
@@ -31,6 +36,8 @@ export interface EnsureTopicsOptions {
   readyTimeoutMs: number
   /** Add partitions to topics that have fewer than declared (never removes; Kafka cannot). */
   growPartitions?: boolean
+  /** Set min.insync.replicas of existing topics to the declared value where it differs. */
+  fixMinInsync?: boolean
   log: Logger
   /** Called before each wait, for a progress line. */
   onWait?: (attempt: number, lastError: string) => void
@@ -153,6 +160,11 @@ export async function ensureTopics(
       }
     }
     const grown = options.growPartitions ? await grow(admin, specs, existing) : new Set<string>()
+    const names = specs.map(s => s.name)
+    const minInsync = await readMinInsyncSettled(admin, names)
+    const reconfigured = options.fixMinInsync
+      ? await fixMinInsync(admin, specs, minInsync, options.log)
+      : new Set<string>()
     const metadata = await describe(
       admin,
       specs.map(s => s.name),
@@ -172,6 +184,9 @@ export async function ensureTopics(
         )
       if (replicationFactor !== spec.replicationFactor)
         problems.push(`has replication factor ${replicationFactor}, declared ${spec.replicationFactor}`)
+      const brokerMinInsync = reconfigured.has(spec.name) ? spec.minInsyncReplicas : minInsync.get(spec.name)
+      if (brokerMinInsync !== undefined && brokerMinInsync !== spec.minInsyncReplicas)
+        problems.push(minInsyncDrift(spec.name, brokerMinInsync, spec.minInsyncReplicas))
       const outcome: TopicOutcome =
         problems.length > 0
           ? 'mismatch'
@@ -179,7 +194,9 @@ export async function ensureTopics(
             ? 'created'
             : grown.has(spec.name)
               ? 'grown'
-              : 'unchanged'
+              : reconfigured.has(spec.name)
+                ? 'reconfigured'
+                : 'unchanged'
       return {
         name: spec.name,
         outcome,
@@ -187,6 +204,8 @@ export async function ensureTopics(
         partitions,
         declaredReplicationFactor: spec.replicationFactor,
         replicationFactor,
+        declaredMinInsyncReplicas: spec.minInsyncReplicas,
+        minInsyncReplicas: brokerMinInsync,
         leaders: (topic?.partitions ?? []).map(p => p.leader),
         problems
       }
@@ -211,4 +230,100 @@ async function grow(
     }
   }
   return grown
+}
+
+/**
+ * The words of a min.insync.replicas drift and both ways out, shared by `topics` and doctor: the
+ * broker's value is what acks=all writes are held to, so neither side is silently right.
+ */
+export function minInsyncDrift(topic: string, broker: number, declared: number): string {
+  return (
+    `has min.insync.replicas ${broker} on the broker, configured ${declared} (TOPIC_MIN_INSYNC_REPLICAS): ` +
+    `run \`crypto-viz topics --fix-min-insync\` (or kafka-configs.sh --bootstrap-server <broker> --alter ` +
+    `--entity-type topics --entity-name ${topic} --add-config min.insync.replicas=${declared}), ` +
+    `or set TOPIC_MIN_INSYNC_REPLICAS=${broker} if the broker is right`
+  )
+}
+
+/**
+ * Each named topic's min.insync.replicas as the broker holds it (its own setting or the broker's
+ * default); a topic that does not exist or answers with an error is left out.
+ */
+export async function readMinInsync(admin: Admin, names: readonly string[]): Promise<Map<string, number>> {
+  if (names.length === 0) return new Map()
+  const descriptions = await admin.describeConfigs({
+    resources: names.map(name => ({
+      resourceType: ConfigResourceTypes.TOPIC,
+      resourceName: name,
+      configurationKeys: ['min.insync.replicas']
+    }))
+  })
+  const values = new Map<string, number>()
+  for (const description of descriptions) {
+    const value = description.configs.find(c => c.name === 'min.insync.replicas')?.value
+    const parsed = value === null || value === undefined ? Number.NaN : Number(value)
+    if (Number.isInteger(parsed)) values.set(description.resourceName, parsed)
+  }
+  return values
+}
+
+/**
+ * readMinInsync, asked again (bounded) while the broker does not know a freshly created topic's
+ * configs yet: it answers UNKNOWN_TOPIC_OR_PARTITION for a moment after the creation.
+ */
+async function readMinInsyncSettled(admin: Admin, names: readonly string[]): Promise<Map<string, number>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readMinInsync(admin, names)
+    } catch (error) {
+      if (attempt >= 40)
+        throw new CryptoVizError(
+          ErrorCodes.TOPIC_ADMIN,
+          `reading min.insync.replicas of ${names.join(', ')} failed: ${describeError(error)}`,
+          { cause: error, retryable: true }
+        )
+    }
+    await sleep(250)
+  }
+}
+
+async function fixMinInsync(
+  admin: Admin,
+  specs: readonly BrokerTopicSpec[],
+  current: ReadonlyMap<string, number>,
+  log: Logger
+): Promise<Set<string>> {
+  const drifted = specs.filter(spec => {
+    const value = current.get(spec.name)
+    return value !== undefined && value !== spec.minInsyncReplicas
+  })
+  if (drifted.length === 0) return new Set()
+  try {
+    await admin.incrementalAlterConfigs({
+      resources: drifted.map(spec => ({
+        resourceType: ConfigResourceTypes.TOPIC,
+        resourceName: spec.name,
+        configs: [
+          {
+            name: 'min.insync.replicas',
+            configOperation: IncrementalAlterConfigOperationTypes.SET,
+            value: String(spec.minInsyncReplicas)
+          }
+        ]
+      }))
+    })
+  } catch (error) {
+    throw new CryptoVizError(
+      ErrorCodes.TOPIC_ADMIN,
+      `setting min.insync.replicas on ${drifted.map(s => s.name).join(', ')} failed: ${describeError(error)} ` +
+        '(the broker refuses a value above the replication factor; check TOPIC_MIN_INSYNC_REPLICAS)',
+      { cause: error }
+    )
+  }
+  for (const spec of drifted)
+    log.info(
+      { topic: spec.name, from: current.get(spec.name), to: spec.minInsyncReplicas },
+      'topic min.insync.replicas set'
+    )
+  return new Set(drifted.map(s => s.name))
 }
