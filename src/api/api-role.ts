@@ -1,22 +1,19 @@
 /**
  * The `api` role: serves the HTTP API and live push on API_HOST:API_PORT over the process's shared
  * database and live-events channel, with the cache in Redis (or in memory for the embedded mode) and
- * consumer lag for the pipeline status: Kafka's admin API, or the embedded bus's inspector.
+ * consumer lag for the pipeline status through the bus's inspector (Kafka or embedded alike).
  */
 import { fileURLToPath } from 'node:url'
-import { busKind } from '../bus/create-bus.ts'
-import { kafkaConnection } from '../bus/kafka/kafka-options.ts'
 import { declaredTopics } from '../schemas/topics.ts'
 import type { Cache } from '../cache/cache.ts'
 import { FailOpenCache } from '../cache/fail-open-cache.ts'
 import { MemoryCache } from '../cache/memory-cache.ts'
 import { RedisCache } from '../cache/redis-cache.ts'
 import { portInUse } from '../ops/port-in-use.ts'
-import type { Role, RoleContext } from '../role/role.ts'
+import type { Role } from '../role/role.ts'
 import { apiMetrics } from './metrics.ts'
 import { trackApiActivity } from './pipeline/api-activity.ts'
-import { createBusLagReader } from './pipeline/bus-lag.ts'
-import { type LagReader, createKafkaLagReader } from './pipeline/kafka-lag.ts'
+import { createLagReader } from './pipeline/consumer-lag.ts'
 import { createApiServer } from './server.ts'
 
 export interface ApiRoleOptions {
@@ -26,19 +23,6 @@ export interface ApiRoleOptions {
   staticRoot?: string
   /** Told the address once the server listens (API_PORT=0 picks a free port). */
   onListening?: (url: string) => void
-}
-
-function lagReader(context: RoleContext): LagReader & { close(): Promise<void> } {
-  const { config, bus } = context
-  const topics = declaredTopics(config.topics).map(topic => topic.name)
-  if (busKind(config) === 'embedded' && bus.inspector !== undefined) {
-    return createBusLagReader(bus.inspector, {
-      groups: [config.ingest.groupId, config.analytics.groupId],
-      topics
-    })
-  }
-  const declared = new Set<string>(topics)
-  return createKafkaLagReader(kafkaConnection(config), { topics: name => declared.has(name) })
 }
 
 export function apiRole(options: ApiRoleOptions = {}): Role {
@@ -52,7 +36,13 @@ export function apiRole(options: ApiRoleOptions = {}): Role {
           ? new MemoryCache()
           : new RedisCache(config.redis.url, log, { keyPrefix: config.redis.keyPrefix })
       const cache = new FailOpenCache(inner, { log, errors: apiMetrics(context.metrics).cacheErrors })
-      const lag = lagReader(context)
+      // The bus's own inspector: its admin connection is closed with the bus, not here.
+      const lag =
+        context.bus.inspector === undefined
+          ? undefined
+          : createLagReader(context.bus.inspector, {
+              topics: declaredTopics(config.topics).map(topic => topic.name)
+            })
       const server = await createApiServer({
         settings: config.api,
         db,
@@ -61,12 +51,12 @@ export function apiRole(options: ApiRoleOptions = {}): Role {
         metrics: context.metrics,
         health: context.health,
         log,
-        lag,
+        ...(lag === undefined ? {} : { lag }),
         staticRoot: options.staticRoot ?? fileURLToPath(new URL('../web/dist/', import.meta.url))
       })
       const port = await server.listen(config.api.host, config.api.port).catch(async (error: unknown) => {
         await server.close()
-        await Promise.all([cache.close(), lag.close()])
+        await cache.close()
         throw portInUse(error, { host: config.api.host, port: config.api.port, variable: 'API_PORT' })
       })
       log.info(
@@ -84,7 +74,7 @@ export function apiRole(options: ApiRoleOptions = {}): Role {
         async stop() {
           await activity.stop()
           await server.close()
-          await Promise.all([cache.close(), lag.close()])
+          await cache.close()
         }
       }
     }

@@ -82,12 +82,27 @@ export interface GroupPartitionOffsets extends PartitionOffsets {
   lag: bigint
 }
 
-/** Read-only introspection, for lag in the API and the `doctor` command. */
+/** A consumer group and where it stands on the partitions it has committed on. */
+export interface ConsumerGroupOffsets {
+  groupId: string
+  /** As the bus names it: Kafka's group state (Stable, Empty, …); the embedded bus's Stable or Empty. */
+  state: string
+  /** Only partitions with a commit, in topic then partition order. */
+  partitions: GroupPartitionOffsets[]
+}
+
+/**
+ * Read-only introspection: the one way consumer lag is read (the API's pipeline status, the lag
+ * metrics, the console's status line, the `doctor` command). Topics are logical names: on Kafka they
+ * are asked under TOPIC_PREFIX, so another deployment's topics and groups never show.
+ */
 export interface BusInspector {
   /** Start and end offsets of every partition of the given topics, in topic then partition order. */
   partitionOffsets(topics: readonly string[]): Promise<PartitionOffsets[]>
   /** The group's committed offsets and lag on every partition of the given topics. */
   groupOffsets(groupId: string, topics: readonly string[]): Promise<GroupPartitionOffsets[]>
+  /** Every consumer group that has committed on a partition of the given topics, by group id. */
+  consumerGroups(topics: readonly string[]): Promise<ConsumerGroupOffsets[]>
 }
 
 export interface Bus {

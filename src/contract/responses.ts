@@ -148,7 +148,7 @@ export const PipelineResponse = Type.Object({
           Type.Object({
             topic: Type.String(),
             partition: Type.Integer(),
-            committedOffset: Type.Integer({ description: '-1: nothing committed yet' }),
+            committedOffset: Type.Integer({ description: 'the next offset the group reads, as committed' }),
             endOffset: Type.Integer(),
             lag: Type.Integer()
           })

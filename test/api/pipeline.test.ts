@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { createKafkaLagReader } from '../../src/api/pipeline/kafka-lag.ts'
+import { createLagReader } from '../../src/api/pipeline/consumer-lag.ts'
 import { KafkaBus } from '../../src/bus/kafka/kafka-bus.ts'
+import { KafkaInspector } from '../../src/bus/kafka/kafka-inspector.ts'
 import { RedisLiveEvents } from '../../src/live-events/redis-live-events.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import { Health } from '../../src/ops/health.ts'
@@ -114,7 +115,8 @@ test('Kafka consumer lag is reported per group and partition from the real broke
   assert.ok(topic)
   const bus = new KafkaBus(testKafka, silentLogger())
   const groupId = uniqueName('g-lag')
-  const lag = createKafkaLagReader(testKafka, { topics: name => name === topic })
+  const inspector = new KafkaInspector(testKafka)
+  const lag = createLagReader(inspector, { topics: [topic] })
   const api = await startTestApi({ db: database.db, lag })
   try {
     // k1…k4 spread over both partitions (murmur2, deterministic), so lag is seen per partition.
@@ -145,7 +147,7 @@ test('Kafka consumer lag is reported per group and partition from the real broke
     for (const p of group.found.partitions) assert.equal(p.lag, p.endOffset - p.committedOffset)
   } finally {
     await api.close()
-    await lag.close()
+    await inspector.close()
     await bus.close()
   }
 })

@@ -421,5 +421,52 @@ export function busContract(target: ContractTarget): void {
         )
       }
     )
+
+    contractTest(
+      'the inspector lists the groups that committed on the given topics, each with only the partitions it committed on',
+      async fx => {
+        const [read = '', unread = ''] = await fx.topics(2, 'groups-read', 'groups-unread')
+        const bus = await fx.open()
+        const inspector = bus.inspector
+        assert.ok(inspector, 'the bus offers an inspector')
+        const keys = ['a', 'b', 'c', 'd']
+        await bus.publish([read, unread].flatMap(topic => keys.map(key => ({ topic, key, value: key }))))
+        const groupId = uniqueName('g-groups')
+        const ours = async () =>
+          (await inspector.consumerGroups([read, unread])).find(g => g.groupId === groupId)
+        assert.equal(await ours(), undefined, 'a group that never committed is not listed')
+        const member = await record(bus, { groupId, topics: [read] })
+        await waitForValues(member, keys.length)
+        const listed = await waitFor(
+          'the group listed with its commits on both partitions',
+          async () => {
+            const group = await ours()
+            return group?.partitions.length === 2 && group.partitions.every(p => p.lag === 0n)
+              ? group
+              : undefined
+          },
+          GROUP_TIMEOUT_MS
+        )
+        assert.deepEqual(
+          listed.partitions.map(p => [p.topic, p.partition, p.committed]),
+          [0, 1].map(p => [read, p, BigInt(keys.filter(k => partitionForKey(k, 2) === p).length)]),
+          'the topic it does not read is not its lag'
+        )
+        await member.subscription.close()
+        await bus.publish([{ topic: read, key: 'a', value: 'later' }])
+        const after = await waitFor(
+          'the group without members, one record behind',
+          async () => {
+            const group = await ours()
+            return group?.state === 'Empty' && group.partitions.some(p => p.lag === 1n) ? group : undefined
+          },
+          GROUP_TIMEOUT_MS
+        )
+        assert.equal(
+          after.partitions.reduce((sum, p) => sum + p.lag, 0n),
+          1n
+        )
+      }
+    )
   })
 }

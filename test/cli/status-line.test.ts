@@ -73,17 +73,24 @@ test('rates and durations are short: per minute below one a second, hours past t
 function fakeInspector(ends: Map<string, number>, committed: Map<string, number>): BusInspector {
   const offsets = (topics: readonly string[]): PartitionOffsets[] =>
     topics.map(topic => ({ topic, partition: 0, start: 0n, end: BigInt(ends.get(topic) ?? 0) }))
+  const groupOffsets = (group: string, topics: readonly string[]): GroupPartitionOffsets[] =>
+    offsets(topics).map(p => {
+      const at = committed.get(`${group}/${p.topic}`)
+      return {
+        ...p,
+        committed: at === undefined ? undefined : BigInt(at),
+        lag: at === undefined ? p.end : p.end - BigInt(at)
+      }
+    })
   return {
     partitionOffsets: async topics => offsets(topics),
-    groupOffsets: async (group, topics): Promise<GroupPartitionOffsets[]> =>
-      offsets(topics).map(p => {
-        const at = committed.get(`${group}/${p.topic}`)
-        return {
-          ...p,
-          committed: at === undefined ? undefined : BigInt(at),
-          lag: at === undefined ? p.end : p.end - BigInt(at)
-        }
-      })
+    groupOffsets: async (group, topics) => groupOffsets(group, topics),
+    consumerGroups: async topics =>
+      [...new Set([...committed.keys()].map(key => key.split('/')[0] ?? ''))].map(groupId => ({
+        groupId,
+        state: 'Stable',
+        partitions: groupOffsets(groupId, topics).filter(p => p.committed !== undefined)
+      }))
   }
 }
 

@@ -16,7 +16,7 @@ import { Health } from '../../src/ops/health.ts'
 import { type Registry, createMetricsRegistry } from '../../src/ops/metrics.ts'
 import type { Database } from '../../src/store/database.ts'
 import { PostgresDatabase } from '../../src/store/postgres/postgres-database.ts'
-import type { LagReader } from '../../src/api/pipeline/kafka-lag.ts'
+import type { LagReader } from '../../src/api/pipeline/consumer-lag.ts'
 import { apiMetrics } from '../../src/api/metrics.ts'
 import { uniqueName } from './names.ts'
 

@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type BrowserContext, type Page, chromium } from 'playwright-core'
-import { createKafkaLagReader } from '../../src/api/pipeline/kafka-lag.ts'
+import { createLagReader } from '../../src/api/pipeline/consumer-lag.ts'
+import { KafkaInspector } from '../../src/bus/kafka/kafka-inspector.ts'
 import { RedisLiveEvents } from '../../src/live-events/redis-live-events.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import { type TestApi, startTestApi, testRedisUrl } from './api.ts'
@@ -48,8 +49,8 @@ export async function startStack(): Promise<Stack> {
   const liveKeyPrefix = uniqueName('stack')
   const pipeline = await startPipeline({ databaseUrl: database.url, analytics: true, liveKeyPrefix })
   const live = new RedisLiveEvents(testRedisUrl, silentLogger(), { keyPrefix: liveKeyPrefix })
-  const topics = new Set<string>(Object.values(pipeline.topics))
-  const lag = createKafkaLagReader(testKafka, { topics: name => topics.has(name) })
+  const inspector = new KafkaInspector(testKafka)
+  const lag = createLagReader(inspector, { topics: Object.values(pipeline.topics) })
   // The cache in this process's memory: cached answers in the shared Redis are keyed by group and
   // query only (no deployment prefix), so two test APIs over different databases would serve each
   // other's /api/symbols. Live events still go through Redis.
@@ -62,7 +63,7 @@ export async function startStack(): Promise<Stack> {
     async stop() {
       await api.close()
       await live.close()
-      await lag.close()
+      await inspector.close()
       await pipeline.stop()
       await database.drop()
     }

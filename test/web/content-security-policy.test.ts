@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { ConsoleMessage, Page } from 'playwright-core'
-import { type LagReader, createKafkaLagReader } from '../../src/api/pipeline/kafka-lag.ts'
+import { createLagReader } from '../../src/api/pipeline/consumer-lag.ts'
+import { KafkaInspector } from '../../src/bus/kafka/kafka-inspector.ts'
 import { type TestApi, startTestApi } from '../helpers/api.ts'
 import { testKafka } from '../helpers/kafka.ts'
 import { type MarketSpec, seedMarkets } from '../helpers/market-seed.ts'
@@ -26,7 +27,7 @@ const [btc] = specs.map(s => s.symbol) as [string]
 let stack: Stack
 /** An API over the stack's data that enforces the policy, as the api role does. */
 let api: TestApi
-let lag: LagReader & { close(): Promise<void> }
+let inspector: KafkaInspector | undefined
 let browser: Browser
 
 before(async () => {
@@ -36,8 +37,8 @@ before(async () => {
     toMs: Date.now() - 5_000,
     tag: quote
   })
-  const topics = new Set<string>(Object.values(stack.pipeline.topics))
-  lag = createKafkaLagReader(testKafka, { topics: name => topics.has(name) })
+  inspector = new KafkaInspector(testKafka)
+  const lag = createLagReader(inspector, { topics: Object.values(stack.pipeline.topics) })
   api = await startTestApi({
     db: stack.database.db,
     cache: 'memory',
@@ -51,7 +52,7 @@ before(async () => {
 after(async () => {
   await browser?.close()
   await api?.close()
-  await lag?.close()
+  await inspector?.close()
   await stack?.stop()
 })
 

@@ -11,7 +11,7 @@ import type { CheckResult } from '../../ops/health.ts'
 import { type SourcesStatus, readSources } from '../../ops/source-status.ts'
 import type { Freshness } from '../../store/queries/freshness.ts'
 import type { HeartbeatBook, InstanceState } from './heartbeats.ts'
-import type { GroupLag, LagReader } from './kafka-lag.ts'
+import type { GroupLag, LagReader } from './consumer-lag.ts'
 
 export const Stages = ['produce', 'ingest', 'analytics', 'api'] as const
 

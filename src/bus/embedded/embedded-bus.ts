@@ -20,12 +20,13 @@ import type {
   Bus,
   BusInspector,
   BusRecord,
+  ConsumerGroupOffsets,
   GroupPartitionOffsets,
   PartitionOffsets,
   SubscribeOptions,
   Subscription
 } from '../bus.ts'
-import { groupPartitionOffsets } from '../group-offsets.ts'
+import { consumerGroupOffsets, groupPartitionOffsets } from '../group-offsets.ts'
 import { partitionForKey } from '../partitioner.ts'
 import { ConsumerGroup } from './consumer-group.ts'
 import { type FolderLock, lockFolder } from './folder-lock.ts'
@@ -91,7 +92,8 @@ export class EmbeddedBus implements Bus {
     this.#retentionTimer.unref()
     this.inspector = {
       partitionOffsets: async topics => this.#partitionOffsets(topics),
-      groupOffsets: async (groupId, topics) => this.#groupOffsets(groupId, topics)
+      groupOffsets: async (groupId, topics) => this.#groupOffsets(groupId, topics),
+      consumerGroups: async topics => this.#consumerGroups(topics)
     }
   }
 
@@ -234,6 +236,16 @@ export class EmbeddedBus implements Bus {
     return this.#partitionOffsets(topics).map(offsets =>
       groupPartitionOffsets(offsets, this.#offsets.committed(groupId, offsets.topic, offsets.partition))
     )
+  }
+
+  #consumerGroups(topics: readonly string[]): ConsumerGroupOffsets[] {
+    const groups = this.#offsets.groupIds().map(groupId => ({
+      groupId,
+      // Kafka's names for a group with members and one without, so the status reads alike on both buses.
+      state: (this.#groups.get(groupId)?.size ?? 0) > 0 ? 'Stable' : 'Empty',
+      committed: (topic: string, partition: number) => this.#offsets.committed(groupId, topic, partition)
+    }))
+    return consumerGroupOffsets(groups, this.#partitionOffsets(topics))
   }
 }
 

@@ -7,8 +7,8 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { BusInspector, GroupPartitionOffsets, PartitionOffsets } from '../bus.ts'
-import { groupPartitionOffsets } from '../group-offsets.ts'
+import type { BusInspector, ConsumerGroupOffsets, GroupPartitionOffsets, PartitionOffsets } from '../bus.ts'
+import { consumerGroupOffsets, groupPartitionOffsets } from '../group-offsets.ts'
 import { readEntries } from './offset-store.ts'
 import { SEGMENT_HEADER_BYTES, checkFrame, decodeRecord, isSegmentHeader } from './record-format.ts'
 
@@ -75,6 +75,17 @@ export class FolderInspector implements BusInspector {
     return (await this.partitionOffsets(topics)).map(p =>
       groupPartitionOffsets(p, committed.get(`${p.topic}\u0000${p.partition}`))
     )
+  }
+
+  async consumerGroups(topics: readonly string[]): Promise<ConsumerGroupOffsets[]> {
+    const committed = await this.committedOffsets()
+    const groups = [...committed].map(([groupId, offsets]) => ({
+      groupId,
+      // The folder says what was committed, not who is a member now.
+      state: 'unknown',
+      committed: (topic: string, partition: number) => offsets.get(`${topic}\u0000${partition}`)
+    }))
+    return consumerGroupOffsets(groups, await this.partitionOffsets(topics))
   }
 
   /** group → `topic\0partition` → next offset, replayed from offsets.log up to its last intact entry. */

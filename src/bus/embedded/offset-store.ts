@@ -139,6 +139,11 @@ export class OffsetStore {
     return this.#groups.get(groupId)?.get(partitionKey(topic, partition))?.offset
   }
 
+  /** Every group that ever committed. */
+  groupIds(): string[] {
+    return [...this.#groups.keys()]
+  }
+
   /** Bytes in the file now (the tests watch compaction with it). */
   get bytes(): number {
     return this.#size

@@ -1,15 +1,15 @@
 /**
- * Offsets and lag through the Kafka admin API (Metadata, ListOffsets, OffsetFetch): what
+ * Offsets and lag through the Kafka admin API (Metadata, ListOffsets, ListGroups, OffsetFetch): what
  * `kafka-consumer-groups --describe` shows, in the port's terms, so the API and `doctor` read lag the
  * same way from either bus. Callers name topics logically; the broker is asked under TOPIC_PREFIX.
  * The admin connection is opened on first use and closed with the bus.
  */
 import { Admin } from '@platformatic/kafka'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
-import type { BusInspector, GroupPartitionOffsets, PartitionOffsets } from '../bus.ts'
-import { groupPartitionOffsets } from '../group-offsets.ts'
+import type { BusInspector, ConsumerGroupOffsets, GroupPartitionOffsets, PartitionOffsets } from '../bus.ts'
+import { consumerGroupOffsets, groupPartitionOffsets } from '../group-offsets.ts'
 import { isUnknownTopic } from './kafka-errors.ts'
-import { type KafkaConnection, baseOptions, brokerTopic } from './kafka-options.ts'
+import { type KafkaConnection, baseOptions, brokerTopic, logicalTopic } from './kafka-options.ts'
 
 // ListOffsets' special timestamps: the log start and the high watermark.
 const EARLIEST = -2n
@@ -84,6 +84,51 @@ export class KafkaInspector implements BusInspector {
     } catch (error) {
       throw this.#failure(error, topics)
     }
+  }
+
+  async consumerGroups(topics: readonly string[]): Promise<ConsumerGroupOffsets[]> {
+    const wanted = new Set(topics)
+    // A broker name outside TOPIC_PREFIX has no logical name: another deployment's topic never counts.
+    const ours = (brokerName: string): string | undefined => {
+      const logical = logicalTopic(this.#connection, brokerName)
+      return logical !== undefined && wanted.has(logical) ? logical : undefined
+    }
+    const commits = new Map<string, Map<string, bigint>>()
+    const committedTopics = new Set<string>()
+    const states = new Map<string, string>()
+    try {
+      const admin = this.#getAdmin()
+      const groups = [...(await admin.listGroups()).values()].filter(g => g.protocolType === 'consumer')
+      if (groups.length === 0) return []
+      for (const group of groups) states.set(group.id, String(group.state))
+      // Without topics named, the broker answers every partition each group committed on, in one request.
+      for (const group of await admin.listConsumerGroupOffsets({ groups: groups.map(g => g.id) })) {
+        const committed = new Map<string, bigint>()
+        for (const topic of group.topics) {
+          const logical = ours(topic.name)
+          if (logical === undefined) continue
+          for (const p of topic.partitions)
+            if (p.committedOffset >= 0n) {
+              committed.set(`${logical}\u0000${p.partitionIndex}`, p.committedOffset)
+              committedTopics.add(logical)
+            }
+        }
+        commits.set(group.groupId, committed)
+      }
+    } catch (error) {
+      throw this.#failure(error, topics)
+    }
+    // Offsets only of the topics some group committed on: a declared topic not created yet is no error.
+    const read = topics.filter(topic => committedTopics.has(topic))
+    if (read.length === 0) return []
+    return consumerGroupOffsets(
+      [...commits].map(([groupId, committed]) => ({
+        groupId,
+        state: states.get(groupId) ?? 'unknown',
+        committed: (topic: string, partition: number) => committed.get(`${topic}\u0000${partition}`)
+      })),
+      await this.partitionOffsets(read)
+    )
   }
 
   async close(): Promise<void> {
