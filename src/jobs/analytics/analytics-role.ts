@@ -72,7 +72,7 @@ class AnalyticsJob {
     this.#context = context
     this.#db = db
     this.#topics = topics
-    this.#settings = analyticsSettings(context.config.analytics)
+    this.#settings = analyticsSettings(context.config.analytics, context.config.kraken.symbols)
     const kinds = new Map<string, PartitionKind>([
       [topics.trade, 'trade'],
       [topics.ticker, 'ticker'],

@@ -140,7 +140,7 @@ export async function commitBatch(
     const news = await sentiment(tx, work, options.settings)
     // Before the impact: it reads the symbols' watermarks as this batch leaves them.
     await writeJobState(tx, options.job, work.states)
-    const impact = await refreshImpact(tx, options.job, work, options.settings.latenessMicros)
+    const impact = await refreshImpact(tx, options.job, work, options.settings)
     await writeJobOffsets(
       tx,
       options.job,

@@ -20,9 +20,17 @@ export interface AnalyticsSettings {
   readonly whale: WhaleSettings
   readonly cooldownMicros: number
   readonly sentiment: { readonly halfLifeSeconds: number; readonly windowSeconds: number }
+  /**
+   * The configured pairs (SYMBOLS): the news impact measures them even before any candle of theirs
+   * is stored, so an article that arrives first gets its rows (null until prices exist).
+   */
+  readonly trackedSymbols: readonly string[]
 }
 
-export function analyticsSettings(config: Config['analytics']): AnalyticsSettings {
+export function analyticsSettings(
+  config: Config['analytics'],
+  trackedSymbols: readonly string[]
+): AnalyticsSettings {
   const window = effectiveWindow(config.indicators)
   const latenessMicros = config.latenessMs * 1000
   const latenessBuckets = Math.ceil(latenessMicros / MICROS_PER_MINUTE) + 2
@@ -46,6 +54,7 @@ export function analyticsSettings(config: Config['analytics']): AnalyticsSetting
     sentiment: {
       halfLifeSeconds: config.sentiment.halfLifeMinutes * 60,
       windowSeconds: config.sentiment.windowHours * 3600
-    }
+    },
+    trackedSymbols
   }
 }

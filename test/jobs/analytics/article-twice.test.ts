@@ -19,7 +19,8 @@ after(async () => {
   await database.drop()
 })
 
-const settings = analyticsSettings(configFromEnv({}).analytics)
+const config = configFromEnv({})
+const settings = analyticsSettings(config.analytics, config.kraken.symbols)
 
 const record = (value: ArticleV1, offset: number): ConsumedRecord => ({
   topic: 'articles',

@@ -22,7 +22,9 @@ import { article, ohlc } from '../../helpers/messages.ts'
 import { naiveImpact } from '../../helpers/naive-impact.ts'
 import { jitter, syntheticTrades } from '../../helpers/synthetic-trades.ts'
 
-const settings = analyticsSettings(configFromEnv({}).analytics)
+// The pairs the deployment tracks: DOGE is not one of them, so an article about it gets no record.
+const config = configFromEnv({ SYMBOLS: 'BTC/USD,ETH/USD,SOL/USD,ADA/USD' })
+const settings = analyticsSettings(config.analytics, config.kraken.symbols)
 const LATENESS_MS = settings.latenessMicros / 1000
 const START = Date.UTC(2026, 4, 4, 0, 0) * 1000
 const JOB = 'impact'
@@ -251,9 +253,11 @@ async function impactScenario(db: Database): Promise<void> {
 
 /**
  * Before the pipeline saw a symbol's trades, /api/candles shows the exchange's history: the impact
- * reads the same minutes (and the pipeline's candle wins where both exist).
+ * reads the same minutes (and the pipeline's candle wins where both exist). With `articleFirst` the
+ * article arrives before any candle of its (configured) symbol is stored: it gets null rows at once,
+ * and the first closing minute after the history and trades arrive fills them in.
  */
-async function exchangeHistoryScenario(db: Database): Promise<void> {
+async function exchangeHistoryScenario(db: Database, articleFirst = false): Promise<void> {
   const symbol = 'ADA/USD'
   const t0 = Date.UTC(2026, 4, 4, 6, 0)
   const minuteIso = (m: number): string => new Date(t0 + m * 60_000).toISOString()
@@ -262,20 +266,6 @@ async function exchangeHistoryScenario(db: Database): Promise<void> {
     close: `${100_000 + ((m * 7) % 23) - 11 + (m >= 90 ? 500 : 0)}.50000`,
     volume: `${1 + (m % 5)}.25000000`
   }))
-  await writeExchangeCandles(
-    db,
-    history.map(h =>
-      ohlc({
-        symbol,
-        interval: 1,
-        intervalBegin: minuteIso(h.m).replace('.000Z', '.000000000Z'),
-        close: h.close,
-        vwap: h.close,
-        volume: h.volume,
-        final: true
-      })
-    )
-  )
   // The pipeline's trades from minute 90: their candles win over the exchange's there.
   const trades = syntheticTrades({
     symbol,
@@ -294,17 +284,47 @@ async function exchangeHistoryScenario(db: Database): Promise<void> {
     { topic: 'articles', partition: 0 }
   ]
   await state.ensureLoaded(db, partitions)
-  const work = processBatch(
-    [...trades.map((t, i) => record('trades', 0, i, symbol, t)), record('articles', 0, 0, news.id, news)],
-    state,
-    settings
+  const commit = async (records: ConsumedRecord[]) => {
+    const work = processBatch(records, state, settings)
+    await commitBatch(db, work, {
+      job: JOB,
+      settings,
+      toAlerts: () => [],
+      publishAlerts: async () => undefined
+    })
+    // Committed: the in-memory state is now what the database holds (as the analytics role does).
+    for (const offset of work.offsets) {
+      const partition = state.get(offset)
+      if (partition !== undefined) partition.nextOffset = offset.nextOffset
+    }
+  }
+  if (articleFirst) {
+    await commit([record('articles', 0, 0, news.id, news)])
+    const early = (await storedImpact(db)).filter(r => r.articleId === news.id)
+    assert.deepEqual(
+      early.map(r => [r.horizon, r.p0, r.pH, r.returnH, r.abnormal, r.volumeRatio, r.final]),
+      ['24h', '2h', '30m', '5m'].map(h => [h, null, null, null, null, null, false]),
+      'no candle of the symbol yet: a row per horizon, every figure null, none final'
+    )
+  }
+  await writeExchangeCandles(
+    db,
+    history.map(h =>
+      ohlc({
+        symbol,
+        interval: 1,
+        intervalBegin: minuteIso(h.m).replace('.000Z', '.000000000Z'),
+        close: h.close,
+        vwap: h.close,
+        volume: h.volume,
+        final: true
+      })
+    )
   )
-  await commitBatch(db, work, {
-    job: JOB,
-    settings,
-    toAlerts: () => [],
-    publishAlerts: async () => undefined
-  })
+  await commit([
+    ...trades.map((t, i) => record('trades', 0, i, symbol, t)),
+    ...(articleFirst ? [] : [record('articles', 0, 0, news.id, news)])
+  ])
 
   const tradeMinutes = new Set(trades.map(t => Math.floor((Date.parse(t.exchangeTs) - t0) / 60_000)))
   // The exchange's minutes as one trade each (close and volume), where the pipeline has no candle.
@@ -360,18 +380,8 @@ async function exchangeHistoryScenario(db: Database): Promise<void> {
   )
 
   // Delivered again naming only a coin without a market: its rows go, none is left behind.
-  for (const offset of work.offsets) {
-    const partition = state.get(offset)
-    if (partition !== undefined) partition.nextOffset = offset.nextOffset
-  }
   const renamed = { ...news, coins: [{ code: 'DOGE', mentions: 1, inTitle: true }] }
-  const again = processBatch([record('articles', 0, 1, news.id, renamed)], state, settings)
-  await commitBatch(db, again, {
-    job: JOB,
-    settings,
-    toAlerts: () => [],
-    publishAlerts: async () => undefined
-  })
+  await commit([record('articles', 0, 1, news.id, renamed)])
   assert.deepEqual(
     (await storedImpact(db)).filter(r => r.articleId === news.id),
     [],
@@ -401,24 +411,31 @@ test(`${NAME} (PGlite)`, async () => {
   }
 })
 
+async function onEachDatabase(kind: 'PostgreSQL' | 'PGlite', scenario: (db: Database) => Promise<void>) {
+  if (kind === 'PostgreSQL') {
+    const database = await createTestDatabase()
+    try {
+      await scenario(database.db)
+    } finally {
+      await database.drop()
+    }
+    return
+  }
+  const db = await PgliteDatabase.open()
+  try {
+    await migrate(db)
+    await scenario(db)
+  } finally {
+    await db.close()
+  }
+}
+
 for (const kind of ['PostgreSQL', 'PGlite'] as const) {
   test(`an article from before the pipeline's trades is measured on the exchange's history, as /api/candles shows it (${kind})`, async () => {
-    if (kind === 'PostgreSQL') {
-      const database = await createTestDatabase()
-      try {
-        await exchangeHistoryScenario(database.db)
-      } finally {
-        await database.drop()
-      }
-      return
-    }
-    const db = await PgliteDatabase.open()
-    try {
-      await migrate(db)
-      await exchangeHistoryScenario(db)
-    } finally {
-      await db.close()
-    }
+    await onEachDatabase(kind, db => exchangeHistoryScenario(db))
+  })
+  test(`an article about a configured pair that arrives before any of its candles gets null rows, filled in and settled like the others once candles exist (${kind})`, async () => {
+    await onEachDatabase(kind, db => exchangeHistoryScenario(db, true))
   })
 }
 

@@ -35,7 +35,8 @@ const SYMBOLS: [string, number][] = [
   ['SOL/USD', 1]
 ]
 // The defaults: 60 s of lateness, 200 candles of history, a p99.9 whale quantile over 5,000 trades.
-const settings = analyticsSettings(configFromEnv({}).analytics)
+const config = configFromEnv({})
+const settings = analyticsSettings(config.analytics, config.kraken.symbols)
 
 type Input = Omit<ConsumedRecord, 'offset' | 'partition' | 'topic'> & {
   kind: PartitionKind

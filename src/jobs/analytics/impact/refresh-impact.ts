@@ -45,16 +45,32 @@ const LONGEST_MINUTES = Math.max(...IMPACT_HORIZONS.map(h => h.minutes))
 
 const micros = (iso: string): number => isoToMicros(iso) ?? 0
 
+export interface ImpactSettings {
+  readonly latenessMicros: number
+  /** Pairs measured even without any stored candle yet (SYMBOLS). */
+  readonly trackedSymbols: readonly string[]
+}
+
+const baseOf = (symbol: string): string => symbol.split('/')[0] ?? ''
+
 /** Recomputes the impact rows this batch can have changed; returns the rows written. */
 export async function refreshImpact(
   tx: Queryable,
   job: string,
   work: ImpactWork,
-  latenessMicros: number
+  { latenessMicros, trackedSymbols }: ImpactSettings
 ): Promise<ImpactRow[]> {
   if (work.articles.length === 0 && work.watermarksBefore.size === 0) return []
   const codes = [...new Set(work.articles.flatMap(a => a.coins.map(c => c.code)))]
-  const tracked = await symbolsWithCandles(tx, codes)
+  // A configured pair counts before its first candle is stored: its rows start null and the
+  // closing minutes fill them in, as any provisional row (an article must not be lost for arriving
+  // in the first seconds of a deployment, or just after a pair was added).
+  const tracked = [
+    ...new Set([
+      ...(await symbolsWithCandles(tx, codes)),
+      ...trackedSymbols.filter(symbol => codes.includes(baseOf(symbol)))
+    ])
+  ].sort()
   // Most batches carry trades only, of symbols whose rows are all final: one indexed probe, no lock.
   // A row another instance is writing now is seen by this symbol's next batch (the settled horizons
   // are selected by `window_end <=`, not by "just settled"), so skipping it here loses nothing.
@@ -78,7 +94,7 @@ export async function refreshImpact(
   for (const article of work.articles) {
     const bases = new Set(article.coins.map(c => c.code))
     for (const symbol of tracked) {
-      if (bases.has(symbol.split('/')[0] ?? '')) target(symbol, article.id, micros(article.publishedAt))
+      if (bases.has(baseOf(symbol))) target(symbol, article.id, micros(article.publishedAt))
     }
   }
   for (const symbol of moved) {
