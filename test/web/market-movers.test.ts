@@ -1,7 +1,7 @@
 /**
  * News impact in a real browser (Debian's Chromium) over the real pipeline: markets and articles
- * seeded through Kafka → ingest/analytics → PostgreSQL. The Market movers view and the chart's news
- * card show the moves after the articles; every figure checked here is recomputed from the API's
+ * seeded through Kafka → ingest/analytics → PostgreSQL. The Market movers view, the News view's
+ * list and the chart's news card show the moves after the articles; every figure checked here is recomputed from the API's
  * one-minute candles by the definition (docs/impact.md), sharing no code with the job or the page.
  */
 import assert from 'node:assert/strict'
@@ -225,6 +225,77 @@ test('Market movers ranks the moves after the news by |abnormal|, each return eq
   await open2h.waitFor()
   assert.equal(await open2h.getAttribute('data-final'), 'false', 'a 2 h window still open is provisional')
   assert.match((await open2h.getAttribute('class')) ?? '', /provisional/)
+})
+
+interface AnsweredImpact {
+  symbol: string
+  returns: Record<string, string | null>
+  abnormal: Record<string, string | null>
+  final: Record<string, boolean>
+}
+
+/** "+2.4 σ" as the page writes an abnormal move: one decimal, a real minus sign, a thin space. */
+const shownSigma = (abnormal: string): string => {
+  const value = Number(abnormal)
+  return `${value > 0 ? '+' : value < 0 ? '\u2212' : ''}${Math.abs(value).toFixed(1)}\u2009σ`
+}
+
+test('the News view shows the move after each article per symbol at 30 min, as /api/articles answers it and equal to a recomputation from /api/candles', async () => {
+  const { body } = await getJson<{ articles: { id: string; impact: AnsweredImpact[] }[] }>(
+    stack.api.url,
+    `/api/articles?q=${quote}&limit=50`
+  )
+  const page = await open(`#/news?q=${quote}`)
+  for (const article of articles) {
+    const answer = body.articles.find(a => a.id === article.id)
+    assert.ok(answer !== undefined, `${article.title} in the API's answer`)
+    const row = page.locator(`.article-list .article[data-id="${article.id}"]`)
+    await row.waitFor()
+    const shown: Record<'symbol' | 'ret' | 'abnormal' | 'final' | 'text' | 'fontStyle', string | null>[] = []
+    for (const move of await row.getByTestId('article-impact').all()) {
+      const symbol = await move.getAttribute('data-symbol')
+      const selector = `.article-list .article[data-id="${article.id}"] [data-symbol="${symbol}"]`
+      shown.push({
+        symbol,
+        ret: await move.getAttribute('data-return'),
+        abnormal: await move.getAttribute('data-abnormal'),
+        final: await move.getAttribute('data-final'),
+        text: await move.textContent(),
+        fontStyle: String(
+          await page.evaluate(
+            `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).fontStyle`
+          )
+        )
+      })
+    }
+    // Every symbol of the article's coins with a known move (the stack tracks BTC/USD too, without
+    // candles at these times: its move is unknown and left out), the seeded markets among them.
+    const known = answer.impact.filter(i => (i.returns['30m'] ?? null) !== null).map(i => i.symbol)
+    assert.deepEqual(
+      shown.map(m => m.symbol),
+      known.sort(),
+      `${article.title}: one move per known symbol`
+    )
+    assert.deepEqual(
+      known.filter(symbol => symbol === btc || symbol === eth),
+      [...(article.coins.includes('BTC') ? [btc] : []), ...(article.coins.includes('ETH') ? [eth] : [])],
+      `${article.title}: the seeded markets of its coins (none for a coin without a market)`
+    )
+    for (const move of shown) {
+      const answered: AnsweredImpact | undefined = answer.impact.find(i => i.symbol === move.symbol)
+      assert.ok(answered !== undefined, `${move.symbol} in the API's impact of ${article.title}`)
+      const ret: string | null = answered.returns['30m'] ?? null
+      const abnormal: string | null = answered.abnormal['30m'] ?? null
+      assert.ok(ret !== null && abnormal !== null, 'a 30 min move with enough history before it')
+      assert.equal(move.ret, ret)
+      assert.equal(move.abnormal, abnormal)
+      assert.equal(ret, await recomputedReturn(move.symbol ?? '', new Date(article.at).toISOString(), 30))
+      assert.equal(move.text, `${move.symbol} 30m ${shownPercent(ret)} ${shownSigma(abnormal)}`)
+      assert.equal(move.final, String(answered.final['30m']))
+      assert.equal(move.fontStyle, answered.final['30m'] === true ? 'normal' : 'italic')
+    }
+  }
+  await screenshot(page, 'news-impact')
 })
 
 test("the chart's news card shows the move after the article, as recomputed from /api/candles", async () => {

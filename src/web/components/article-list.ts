@@ -1,14 +1,16 @@
 /**
  * A list of news articles: source, age, headline (a link to the article when its URL is a web
- * address), the coins it mentions and its sentiment badge. Rows have a fixed height and the list a
+ * address), the coins it mentions, the move after it (per tracked symbol, at 30 min; not in compact
+ * lists) and its sentiment badge. Rows have a fixed height and the list a
  * fixed number of rows, so articles streaming in replace rows instead of pushing the page; a new row
  * is briefly highlighted.
  */
-import type { Article, ArticleSentiment } from '../data/types.ts'
+import type { Article, ArticleSentiment, ImpactUpdate } from '../data/types.ts'
 import { h } from '../lib/dom.ts'
 import { formatAgo, formatDateTime } from '../lib/format.ts'
 import { webHref } from '../lib/safe-url.ts'
 import { toMs } from '../lib/time.ts'
+import { impactBrief } from './impact-line.ts'
 import { sentimentBadge } from './sentiment-badge.ts'
 
 export interface ArticleListOptions {
@@ -77,6 +79,15 @@ export class ArticleList {
     if (article !== undefined) this.add({ ...article, sentiment })
   }
 
+  /** The move after a listed article in one symbol, as recomputed (the live `impact` channel). */
+  impact(update: ImpactUpdate): void {
+    const { articleId, publishedAt: _publishedAt, ...move } = update
+    const article = this.#articles.find(a => a.id === articleId)
+    if (article === undefined) return
+    const others = (article.impact ?? []).filter(i => i.symbol !== move.symbol)
+    this.add({ ...article, impact: [...others, move] })
+  }
+
   /** Refreshes the relative times. */
   tick(): void {
     for (const article of this.#articles) {
@@ -136,6 +147,7 @@ export class ArticleList {
           { class: 'coins' },
           ...coins.map(c => h('span', { class: `coin${c.inTitle ? ' in-title' : ''}` }, c.code))
         ),
+        this.#options.compact === true ? null : impactBrief(article.impact ?? []),
         sentimentBadge(article.sentiment)
       ),
       href === undefined

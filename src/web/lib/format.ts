@@ -39,6 +39,18 @@ export function formatPercent(value: number): string {
   return `${sign}${Math.abs(value).toFixed(2)}\u2009%`
 }
 
+/** The return as a percentage from its exact decimal text ("0.004211093825" → "+0.42 %"). */
+export function formatReturn(value: string | null): string {
+  return value === null ? '—' : formatPercent(Number(value) * 100)
+}
+
+/** "+2.4 σ": an abnormal return (in standard deviations) from its decimal text, signed, one decimal. */
+export function formatSigma(value: string | null): string {
+  if (value === null) return '—'
+  const n = Number(value)
+  return `${n > 0 ? '+' : n < 0 ? '\u2212' : ''}${Math.abs(n).toFixed(1)}\u2009σ`
+}
+
 /** Compact quantities: 1 234, 12.3 K, 4.56 M, 7.8 B. */
 export function formatCompact(value: number): string {
   if (!Number.isFinite(value)) return '—'

@@ -14,7 +14,7 @@ import { type Feed, snapshotTo } from '../data/feed.ts'
 import { getJson } from '../data/rest.ts'
 import { type ImpactHorizon, ImpactHorizons } from '../../contract/vocabulary.ts'
 import type { CandlesPage, ImpactMove, ImpactSource } from '../data/types.ts'
-import { formatClock, formatPercent } from '../lib/format.ts'
+import { formatClock, formatReturn, formatSigma } from '../lib/format.ts'
 import { h } from '../lib/dom.ts'
 import { webHref } from '../lib/safe-url.ts'
 import { toIso, toMs } from '../lib/time.ts'
@@ -32,18 +32,6 @@ const Minimums = ['', '1', '2', '3'] as const
 
 const isHorizon = (value: string | null): value is ImpactHorizon =>
   (ImpactHorizons as readonly (string | null)[]).includes(value)
-
-/** "+2.4 σ": the abnormal return, signed, one decimal. */
-export function formatSigma(value: string | null): string {
-  if (value === null) return '—'
-  const n = Number(value)
-  return `${n > 0 ? '+' : n < 0 ? '\u2212' : ''}${Math.abs(n).toFixed(1)}\u2009σ`
-}
-
-/** The return as a percentage from its exact decimal text ("0.004211093825" → "+0.42 %"). */
-export function formatReturn(value: string | null): string {
-  return value === null ? '—' : formatPercent(Number(value) * 100)
-}
 
 export class MoversView extends View {
   readonly #rows = h('tbody', { 'data-testid': 'movers-rows' })

@@ -1,8 +1,8 @@
 /**
- * News: the live feed of articles (source, time, coins, sentiment badge) filtered by coin, source and
- * words, with older pages on request; beside it the sentiment index of the chosen coin (or the whole
- * market) over the last week. New articles and their scores stream in; when replaying, they appear
- * as the playhead reaches their publication time.
+ * News: the live feed of articles (source, time, coins, the move after each, sentiment badge)
+ * filtered by coin, source and words, with older pages on request; beside it the sentiment index of
+ * the chosen coin (or the whole market) over the last week. New articles, their scores and their
+ * moves stream in; when replaying, they appear as the playhead reaches their publication time.
  */
 import type { AppContext } from '../app/context.ts'
 import { ArticleList } from '../components/article-list.ts'
@@ -11,7 +11,7 @@ import { SentimentChart } from '../components/sentiment-chart.ts'
 import { type Feed, snapshotTo } from '../data/feed.ts'
 import { getJson } from '../data/rest.ts'
 import { RecentScores } from '../data/recent-scores.ts'
-import type { Article, SentimentPoint } from '../data/types.ts'
+import type { Article, ImpactUpdate, SentimentPoint } from '../data/types.ts'
 import { h, setText } from '../lib/dom.ts'
 import { View } from './view.ts'
 
@@ -121,6 +121,10 @@ export class NewsView extends View {
     this.listen(feed, 'sentiment', event => {
       const score = this.#scores.record(event)
       if (score !== undefined) this.#list.score(score.articleId, score)
+    })
+    // The move after each listed article, as minutes close (live article events carry none yet).
+    this.listen(feed, 'impact', event => {
+      for (const update of event.data as ImpactUpdate[]) this.#list.impact(update)
     })
     this.listen(feed, `sentiment:${indexCoin}`, event => {
       if (event.interval !== '1h') return
