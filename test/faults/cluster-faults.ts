@@ -68,7 +68,7 @@ export function clusterFaults(t: { stack: PrivateStack; config: Config; outageMs
       if (broker?.verdict === 'warn' && new RegExp(`broker\\(s\\) ${id} missing`).test(broker.summary)) {
         const replicas = /under-replicated|offline|below min\.insync/.exec(topics?.summary ?? '')?.[0]
         if (replicas !== undefined) {
-          fault.during = `broker ${broker.verdict.toUpperCase()} (${id} missing), topics ${topics?.verdict.toUpperCase()} (${replicas})`
+          fault.during = `broker ${broker.verdict.toUpperCase()} (broker ${id} missing), topics ${topics?.verdict.toUpperCase()} (${replicas})`
           return
         }
       }
