@@ -113,7 +113,7 @@ const views: { name: string; hash: string; drawn: (page: Page) => Promise<unknow
         `document.querySelectorAll('.tile[data-symbol] .tile-price').length === ${specs.length}`
       )
       await until(page, painted(`.tile[data-symbol="${btc}"]`))
-      await until(page, `document.querySelector('[data-testid="connection"]').dataset.state === 'live'`)
+      await until(page, `document.querySelector('[data-testid="connection"]')?.dataset.state === 'live'`)
     }
   },
   {
@@ -126,7 +126,7 @@ const views: { name: string; hash: string; drawn: (page: Page) => Promise<unknow
       await page.locator('#tv-attr-logo').first().waitFor({ state: 'attached' })
       await page.locator('.legend-value').first().waitFor()
       await page.getByTestId('trades-tape').locator('li').first().waitFor()
-      await until(page, `document.querySelector('[data-testid="connection"]').dataset.state === 'live'`)
+      await until(page, `document.querySelector('[data-testid="connection"]')?.dataset.state === 'live'`)
     }
   },
   {

@@ -101,7 +101,7 @@ test('the overview shows every market with its price, 24h change, volume and a d
     for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return true
     return false
   })()`)
-  await page.waitForFunction(`document.querySelector('[data-testid="connection"]').dataset.state === 'live'`)
+  await page.waitForFunction(`document.querySelector('[data-testid="connection"]')?.dataset.state === 'live'`)
   // The latest news are listed (read after the markets: the list has a request of its own).
   await page.locator('.article-list .article').first().waitFor()
   assert.ok((await page.locator('.alert-list .alert').count()) > 0, 'the latest alerts are listed')
@@ -138,7 +138,7 @@ test('a trade published into Kafka during the test appears at the top of the tra
   assert.equal(await row.locator('.tape-price').textContent(), shown(price))
   // The analytics job folds it into the forming 1-minute candle, which the chart updates in place.
   await page.waitForFunction(
-    `document.querySelector('[data-testid="price-chart"]').dataset.lastTime >= '${new Date(published - 60_000).toISOString().slice(0, 16)}'`,
+    `document.querySelector('[data-testid="price-chart"]')?.dataset.lastTime >= '${new Date(published - 60_000).toISOString().slice(0, 16)}'`,
     undefined,
     { timeout: 60_000 }
   )
@@ -149,7 +149,7 @@ test('a trade published into Kafka during the test appears at the top of the tra
 test('switching the interval redraws the chart with that interval’s candles and keeps it in the address', async () => {
   const page = await open(symbolHash(btc, 'interval=1m'))
   await page.waitForFunction(
-    `document.querySelector('[data-testid="price-chart"]').dataset.interval === '1m' && Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) > 0`
+    `document.querySelector('[data-testid="price-chart"]')?.dataset.interval === '1m' && Number(document.querySelector('[data-testid="price-chart"]')?.dataset.bars) > 0`
   )
   const minute = await chartState(page)
   const stored = async (interval: string): Promise<number> =>
@@ -162,10 +162,10 @@ test('switching the interval redraws the chart with that interval’s candles an
   assert.ok(minute.bars >= (await stored('1m')) - 2, `1m: ${minute.bars} bars drawn`)
   await page.getByRole('group', { name: 'Interval' }).getByRole('button', { name: '5m', exact: true }).click()
   await page.waitForFunction(
-    `document.querySelector('[data-testid="price-chart"]').dataset.interval === '5m'`
+    `document.querySelector('[data-testid="price-chart"]')?.dataset.interval === '5m'`
   )
   await page.waitForFunction(
-    `Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) === ${await stored('5m')}`
+    `Number(document.querySelector('[data-testid="price-chart"]')?.dataset.bars) === ${await stored('5m')}`
   )
   const fiveMinutes = await chartState(page)
   assert.ok(
@@ -180,13 +180,13 @@ test('switching the interval redraws the chart with that interval’s candles an
   await page.close()
   const light = await open(symbolHash(btc, 'interval=15m'), { scheme: 'light' })
   await light.waitForFunction(
-    `Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) > 0`
+    `Number(document.querySelector('[data-testid="price-chart"]')?.dataset.bars) > 0`
   )
   await screenshot(light, 'symbol-desktop-light-15m')
   await light.close()
   const phone = await open(symbolHash(btc), { width: 390, height: 844 })
   await phone.waitForFunction(
-    `Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) > 0`
+    `Number(document.querySelector('[data-testid="price-chart"]')?.dataset.bars) > 0`
   )
   await screenshot(phone, 'symbol-phone-dark')
   await phone.close()
@@ -195,13 +195,13 @@ test('switching the interval redraws the chart with that interval’s candles an
 test('panning back to the oldest loaded candle loads older history without moving the view', async () => {
   const page = await open(symbolHash(btc, 'interval=1m&history=250'))
   await page.waitForFunction(
-    `Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) === 250`
+    `Number(document.querySelector('[data-testid="price-chart"]')?.dataset.bars) === 250`
   )
   const box = await page.getByTestId('price-chart').boundingBox()
   assert.ok(box !== null)
   // Dragging the chart to the right scrolls back in time, as in any trading view; stop as soon as
   // older candles came in, to see where the view is left.
-  const loaded = `Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) > 250`
+  const loaded = `Number(document.querySelector('[data-testid="price-chart"]')?.dataset.bars) > 250`
   for (let drag = 0; drag < 8 && !(await page.evaluate(loaded)); drag++) {
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4)
     await page.mouse.down()
@@ -243,13 +243,13 @@ test('the replay slider shows the market as it was at the chosen moment, and pla
   await page.getByTestId('replay-play').click()
   // At 1000× a minute of history passes every 60 ms: closed candles arrive through the replay feed.
   await page.waitForFunction(
-    `Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) >= ${barsPaused + 5}`,
+    `Number(document.querySelector('[data-testid="price-chart"]')?.dataset.bars) >= ${barsPaused + 5}`,
     undefined,
     { timeout: 60_000 }
   )
   await page.getByTestId('replay-play').click()
   await page.getByRole('button', { name: 'Live', exact: true }).click()
-  await page.waitForFunction(`document.querySelector('.time-bar').dataset.mode === 'live'`)
+  await page.waitForFunction(`document.querySelector('.time-bar')?.dataset.mode === 'live'`)
   assert.doesNotMatch(page.url(), /at=/)
   await page.close()
   const phone = await open(symbolHash(btc, `interval=1m&${range}`), {

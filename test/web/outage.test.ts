@@ -41,7 +41,7 @@ after(async () => {
   await stack?.stop()
 })
 
-const pillState = `document.querySelector('[data-testid="connection"]').dataset.state`
+const pillState = `document.querySelector('[data-testid="connection"]')?.dataset.state`
 
 test('an API outage is shown (connection state, banner, inline retry) and the page recovers by itself: what was stored meanwhile is read back and the stream resubscribed', async () => {
   const page = await browser.page()

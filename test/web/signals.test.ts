@@ -96,7 +96,7 @@ test('the pressure heat-map shows every symbol by time, each cell coloured and l
 test('the symbol view draws MACD and pressure panes under the price chart', async () => {
   const page = await open(`#/symbol/${encodeURIComponent(btc)}?interval=1m`)
   await page.waitForFunction(
-    `Number(document.querySelector('[data-testid="price-chart"]').dataset.bars) > 30`
+    `Number(document.querySelector('[data-testid="price-chart"]')?.dataset.bars) > 30`
   )
   await page.getByRole('button', { name: 'MACD 12/26/9' }).click()
   await page.waitForFunction(painted('[data-testid="pressure-chart"]'))
