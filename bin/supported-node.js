@@ -41,10 +41,23 @@ export function tooOldMessage(version = process.version) {
   )
 }
 
+// The Node flags a re-run on the project's Node keeps: heap and compiler settings such as npm
+// start's `--max-old-space-size=512 --max-semi-space-size=2 --liftoff-only`, without which the
+// process would run with other memory figures than the ones measured. Everything else stays
+// behind on purpose: `--import`/`--require` hooks and the test runner's own flags belong to the
+// old Node's process (a hook that plays an old Node would make the child re-run itself forever).
+const keptFlag = /^--(max-[a-z-]+|min-semi-space-size|liftoff-only|no-opt|jitless|stack-size|expose-gc)(=|$)/
+
+/** The flags of `execArgv` to pass on to the project's Node. */
+function keptNodeFlags(execArgv = process.execArgv) {
+  return execArgv.filter(flag => keptFlag.test(flag))
+}
+
 /**
  * Runs `node <args>` on a Node that can run the project: this one when it is new enough (the
  * returned promise resolves and the caller goes on in-process), else the project's own Node in a
- * child process whose exit this process mirrors. Without either, prints one line and exits 1.
+ * child process, with this process's heap and compiler flags, whose exit this process mirrors.
+ * Without either, prints one line and exits 1.
  */
 export function ensureSupportedNode(args) {
   if (satisfies(process.version)) return Promise.resolve()
@@ -53,7 +66,7 @@ export function ensureSupportedNode(args) {
     process.stderr.write(`${tooOldMessage()}\n`)
     process.exit(1)
   }
-  const child = spawn(node, args, { stdio: 'inherit' })
+  const child = spawn(node, [...keptNodeFlags(), ...args], { stdio: 'inherit' })
   // Ctrl-C reaches the whole foreground group, the child included; a signal sent to this process
   // alone (kill, a supervisor) is passed on. Either way the child decides when to exit.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { after, test } from 'node:test'
@@ -19,8 +19,8 @@ const asOldNode = `data:text/javascript,Object.defineProperty(process,'version',
 const home = mkdtempSync(join(tmpdir(), 'cv-node-version-'))
 after(() => rmSync(home, { recursive: true, force: true }))
 
-function run(entry: string[], cacheDir: string, version = asOldNode) {
-  return spawnSync(process.execPath, ['--import', version, ...entry], {
+function run(entry: string[], cacheDir: string, version = asOldNode, nodeFlags: string[] = []) {
+  return spawnSync(process.execPath, [...nodeFlags, '--import', version, ...entry], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, CRYPTO_VIZ_CACHE_DIR: cacheDir, LOG_LEVEL: 'silent' }
@@ -56,6 +56,28 @@ test("on an old Node with the project's Node in .cache/node, the command runs th
   const unknown = run(['bin/crypto-viz.js', 'no-such-command'], cache)
   assert.equal(unknown.status, 64, 'the usage error code of the child, passed through')
   assert.match(unknown.stderr, /unknown command 'no-such-command'/)
+})
+
+test("on an old Node, the project's Node gets npm start's heap and compiler flags, and not the old Node's hooks", () => {
+  const cache = join(home, 'cache-flags')
+  mkdirSync(join(cache, 'node/bin'), { recursive: true })
+  symlinkSync(process.execPath, join(cache, 'node/bin/node'))
+  const script = join(home, 'print-node-flags.mjs')
+  writeFileSync(
+    script,
+    "import v8 from 'node:v8'\n" +
+      'console.log(JSON.stringify({ execArgv: process.execArgv, heapLimit: v8.getHeapStatistics().heap_size_limit, version: process.version }))\n'
+  )
+  const npmStartFlags = ['--max-old-space-size=300', '--max-semi-space-size=2', '--liftoff-only']
+  const result = run(['bin/run.js', script], cache, asOldNode, [...npmStartFlags, '--no-warnings'])
+  assert.equal(result.status, 0, result.stderr)
+  const child = JSON.parse(result.stdout) as { execArgv: string[]; heapLimit: number; version: string }
+  assert.deepEqual(child.execArgv, npmStartFlags, 'the heap and compiler flags, and nothing else')
+  assert.equal(child.version, process.version, 'the child is not told it is old: it runs the script itself')
+  assert.ok(
+    child.heapLimit < 400 * 1024 * 1024,
+    `the old-space limit reached V8 (limit ${child.heapLimit} bytes)`
+  )
 })
 
 test('on a new enough Node, bin/run.js runs the script in this process with its own arguments', () => {
