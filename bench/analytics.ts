@@ -184,7 +184,15 @@ try {
   const publishMs = await publish()
   line(`publish:   ${TRADES.toLocaleString('en')} trades into Kafka in ${(publishMs / 1000).toFixed(1)} s`)
 
-  const nodeFlags = ['--expose-gc', ...flags['node-flag']]
+  // The main thread is one of the members: its heap sized as a worker's, as scripts/start_all.sh
+  // and Compose start the role (a --node-flag of the same name comes later and wins).
+  const heapMb = Number(process.env.ANALYTICS_WORKER_HEAP_MB ?? 1024)
+  const youngMb = Number(process.env.ANALYTICS_WORKER_YOUNG_MB ?? 48)
+  const sizing =
+    heapMb > 0
+      ? [`--max-old-space-size=${heapMb}`, `--max-semi-space-size=${Math.max(1, Math.round(youngMb / 3))}`]
+      : []
+  const nodeFlags = ['--expose-gc', ...sizing, ...flags['node-flag']]
   if (flags['cpu-prof']) {
     mkdirSync(PROFILE_DIR, { recursive: true })
     nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`)

@@ -212,17 +212,17 @@ export const variables = {
   ANALYTICS_WORKERS: variable(
     integerOrAuto(1, 16),
     'auto',
-    'Partition workers of one analytics process (worker threads, each a member of the consumer group with its own state and database connections); auto: one per core, at most one per partition (TOPIC_PARTITIONS). 1 keeps everything on the main thread; the embedded bus and database always use one.'
+    'Members of the consumer group in one analytics process, each with its own state and database connections: the main thread and ANALYTICS_WORKERS − 1 worker threads; auto: one per core, at most one per partition (TOPIC_PARTITIONS). 1 keeps everything on the main thread; the embedded bus and database always use one.'
   ),
   ANALYTICS_WORKER_HEAP_MB: variable(
     integer(0, 65_536),
-    '0',
-    "Old-space heap limit of each analytics worker thread in MiB (0: none, V8's own sizing). A limit holds resident memory lower (256: about 400 MiB for two workers instead of 600) but costs about half again as much CPU per trade, and a worker that exceeds it dies (the role reports it)."
+    '1024',
+    "Old-space heap limit of each analytics worker thread in MiB (0: none, V8's own sizing for the host, which on a large host lets each heap grow to several hundred MiB). Give the main thread the same with NODE_OPTIONS=--max-old-space-size (scripts/start_all.sh and Compose do). Lower limits cost CPU: V8 collects a small old space more often (256: about 20 % more CPU per trade); a worker that exceeds it dies (the role reports it)."
   ),
   ANALYTICS_WORKER_YOUNG_MB: variable(
     integer(0, 4_096),
     '48',
-    "Young-generation size of each analytics worker thread in MiB (0: Node's default, which on a large host takes 64 MiB semi-spaces and keeps resident memory high; 48 is what --max-semi-space-size=16 gives)."
+    "Young-generation size of each analytics worker thread in MiB (0: Node's default, which on a large host takes 64 MiB semi-spaces and keeps resident memory high; 48 is what --max-semi-space-size=16 gives the main thread)."
   ),
   ANALYTICS_BATCH_MAX_RECORDS: variable(integer(1, 100_000), '2000', 'Records per analytics batch at most.'),
   ANALYTICS_BATCH_MAX_WAIT_MS: variable(

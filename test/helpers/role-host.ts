@@ -4,6 +4,7 @@
  * side (two members of one consumer group), each stopped on its own.
  */
 import { Registry } from 'prom-client'
+import { InstrumentedBus } from '../../src/bus/instrumented-bus.ts'
 import type { Bus } from '../../src/bus/bus.ts'
 import { KafkaBus } from '../../src/bus/kafka/kafka-bus.ts'
 import { kafkaConnection } from '../../src/bus/kafka/kafka-options.ts'
@@ -38,7 +39,13 @@ export async function hostRole(
     ...options.env
   })
   const log = config.log.level === 'silent' ? silentLogger() : createLogger(config, role.name)
-  const bus = new KafkaBus({ ...kafkaConnection(config), clientId: `test-${role.name}` }, log)
+  const metrics = new Registry()
+  // Instrumented as src/runtime/run-roles.ts does it, so the process's metrics are a real process's.
+  const bus = new InstrumentedBus(
+    new KafkaBus({ ...kafkaConnection(config), clientId: `test-${role.name}` }, log),
+    metrics,
+    { lagPollIntervalMs: config.ops.lagPollIntervalMs, log }
+  )
   const db = new PostgresDatabase({ url: options.databaseUrl, log, poolSize: 4 })
   const live = new MemoryLiveEvents()
   const liveEvents: LiveEvent[] = []
@@ -46,7 +53,6 @@ export async function hostRole(
     if (liveEvents.length < 10_000) liveEvents.push(event)
   })
   const health = new Health()
-  const metrics = new Registry()
   const controller = new AbortController()
   let running: RunningRole
   try {

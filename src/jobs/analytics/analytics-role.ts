@@ -9,11 +9,13 @@
  * stored offset are skipped. So a crash, a restart or a rebalance can neither lose nor double-count
  * a trade, and two instances produce what one would.
  */
+import { getHeapStatistics, setFlagsFromString } from 'node:v8'
 import type { ConsumedRecord, TopicPartition } from '../../bus/bus.ts'
 import type { Config } from '../../config/config.ts'
 import { busKind } from '../../bus/create-bus.ts'
 import { describeError, isCryptoVizError } from '../../errors/errors.ts'
 import { nowIsoMicros } from '../../lib/time.ts'
+import type { CheckResult } from '../../ops/health.ts'
 import type { Role, RoleContext, RunningRole } from '../../role/role.ts'
 import type { AlertV1 } from '../../schemas/alert.v1.ts'
 import { alertCodec } from '../../schemas/alert.v1.ts'
@@ -174,12 +176,20 @@ class AnalyticsJob {
   }
 }
 
-/** The job on this thread: one member of the group. */
-async function startJob(context: RoleContext, options: AnalyticsRoleOptions): Promise<RunningRole> {
+/**
+ * The job on this thread: one member of the group. Its health is the role's check, or with worker
+ * threads one part of it, handed to `healthPart`.
+ */
+async function startJob(
+  context: RoleContext,
+  options: AnalyticsRoleOptions,
+  healthPart?: (check: () => CheckResult) => void
+): Promise<RunningRole> {
   const { config, log } = context
   const db = await context.database()
   const job = new AnalyticsJob(context, db, jobTopics(options.topics))
-  context.health.register('analytics', () => job.health.check())
+  if (healthPart === undefined) context.health.register('analytics', () => job.health.check())
+  else healthPart(() => job.health.check())
   const subscription = await context.bus.subscribe({
     groupId: options.groupId ?? config.analytics.groupId,
     topics: job.topicNames,
@@ -204,7 +214,7 @@ async function startJob(context: RoleContext, options: AnalyticsRoleOptions): Pr
   return {
     async stop() {
       await subscription.close()
-      context.health.unregister('analytics')
+      if (healthPart === undefined) context.health.unregister('analytics')
     }
   }
 }
@@ -217,18 +227,66 @@ function workerLimits(analytics: Config['analytics']): ResourceLimits {
   }
 }
 
-/** The job on ANALYTICS_WORKERS threads, each one member of the group (workers/worker-pool.ts). */
+/**
+ * The main thread's heap is sized when the process starts (NODE_OPTIONS), not from configuration
+ * as a worker's is; left to V8 on a large host it grows to several hundred MiB.
+ */
+function warnIfMainHeapUnsized(analytics: Config['analytics'], log: RoleContext['log']): void {
+  if (analytics.workerHeapMb === 0) return
+  const limitMb = getHeapStatistics().heap_size_limit / 2 ** 20
+  if (limitMb <= analytics.workerHeapMb + analytics.workerYoungMb + 64) return
+  const semiSpaceMb = Math.max(1, Math.round(analytics.workerYoungMb / 3))
+  log.warn(
+    {
+      heapLimitMb: Math.round(limitMb),
+      fix: `NODE_OPTIONS="--max-old-space-size=${analytics.workerHeapMb} --max-semi-space-size=${semiSpaceMb}"`
+    },
+    "the main thread is one of the analytics members but its heap is V8's default for this host: " +
+      'start the process with the NODE_OPTIONS given in fix (as scripts/start_all.sh and Compose do) ' +
+      "to hold it to the workers' ANALYTICS_WORKER_HEAP_MB and ANALYTICS_WORKER_YOUNG_MB"
+  )
+}
+
+/** The role's health with worker threads: down while the main thread's job or any worker is. */
+function combinedHealth(main: CheckResult, workers: CheckResult): CheckResult {
+  const status =
+    main.status === 'down' || workers.status === 'down'
+      ? 'down'
+      : main.status === 'up' && workers.status === 'up'
+        ? 'up'
+        : 'degraded'
+  return {
+    status,
+    detail: `main thread: ${main.detail ?? main.status}; ${workers.detail ?? workers.status}`,
+    data: { main: { ...main }, ...workers.data }
+  }
+}
+
+/**
+ * The job as ANALYTICS_WORKERS members of the group in this process: the main thread, which has the
+ * program, its clients and its pool loaded already, and ANALYTICS_WORKERS − 1 worker threads
+ * (workers/worker-pool.ts). A thread is an isolate with its own heap and its own copy of the
+ * program (≈ 70 MiB before its first record), so the main thread working saves one of them.
+ */
 async function startWorkers(
   context: RoleContext,
   options: AnalyticsRoleOptions,
-  workers: number
+  members: number
 ): Promise<RunningRole> {
   const { config, log } = context
+  // V8 pretenures objects of allocation sites whose young objects mostly survive, allocating them
+  // in old space from then on. Here that decision goes wrong: a fetched record lives through a
+  // batch (long enough to survive a scavenge or two, which flags its site) but not much longer, so
+  // pretenured records fill the old space with garbage and cost a full collection every few
+  // hundred milliseconds under a heap limit. Without it they die young: ≈ 20 % less CPU per trade
+  // at the same memory (bench/README.md). A process-wide flag, set before the workers' isolates exist.
+  setFlagsFromString('--no-allocation-site-pretenuring')
+  warnIfMainHeapUnsized(config.analytics, log)
   // The schema is migrated once, here, before the workers connect.
   await context.database()
   const groupId = options.groupId ?? config.analytics.groupId
   const pool = new WorkerPool({
-    setups: Array.from({ length: workers }, (_, i) => ({
+    setups: Array.from({ length: members - 1 }, (_, i) => ({
       index: i + 1,
       config,
       topics: jobTopics(options.topics),
@@ -239,15 +297,29 @@ async function startWorkers(
     live: context.live,
     resourceLimits: workerLimits(config.analytics)
   })
-  context.health.register('analytics', () => pool.check())
-  await pool.start()
+  let mainCheck: () => CheckResult = () => ({ status: 'down', detail: 'starting' })
+  context.health.register('analytics', () => combinedHealth(mainCheck(), pool.check()))
+  // The main thread's job first: its metrics are in the registry before the workers' are mirrored
+  // onto them (a mirrored metric is the sum of the workers' series and this thread's own).
+  const main = await startJob(context, options, check => {
+    mainCheck = check
+  })
+  try {
+    await pool.start()
+  } catch (error) {
+    await main.stop()
+    throw error
+  }
   const unmirror = mirrorWorkerMetrics(context.metrics, await pool.collectMetrics(), () =>
     pool.collectMetrics()
   )
-  log.info({ group: groupId, workers }, 'analytics consuming on worker threads')
+  log.info(
+    { group: groupId, members, workerThreads: pool.size },
+    'analytics consuming on the main thread and worker threads'
+  )
   return {
     async stop() {
-      await pool.stop()
+      await Promise.all([main.stop(), pool.stop()])
       unmirror()
       context.health.unregister('analytics')
     }
