@@ -184,8 +184,8 @@ try {
   const publishMs = await publish()
   line(`publish:   ${TRADES.toLocaleString('en')} trades into Kafka in ${(publishMs / 1000).toFixed(1)} s`)
 
-  // The main thread is one of the members: its heap sized as a worker's, as scripts/start_all.sh
-  // and Compose start the role (a --node-flag of the same name comes later and wins).
+  // The main thread is one of the members: its heap sized as a worker's, the flags `crypto-viz
+  // analytics` gives itself (workers/main-heap.ts); a --node-flag of the same name comes later and wins.
   const heapMb = Number(process.env.ANALYTICS_WORKER_HEAP_MB ?? 1024)
   const youngMb = Number(process.env.ANALYTICS_WORKER_YOUNG_MB ?? 48)
   const sizing =

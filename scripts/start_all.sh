@@ -65,13 +65,7 @@ for role in ${ROLES:-api ingest analytics produce}; do
     continue
   fi
   port="${ops_port[$role]:-0}"
-  node_options="${NODE_OPTIONS:-}"
-  # The main thread is one of the analytics members (ANALYTICS_WORKERS): its heap sized as a worker
-  # thread's from the same variables (docs/jobs.md, "Partition workers").
-  if [[ "$role" == analytics && "${ANALYTICS_WORKER_HEAP_MB:-1024}" != 0 ]]; then
-    node_options+=" --max-old-space-size=${ANALYTICS_WORKER_HEAP_MB:-1024} --max-semi-space-size=$(((${ANALYTICS_WORKER_YOUNG_MB:-48} + 2) / 3))"
-  fi
-  NODE_OPTIONS="$node_options" OPS_PORT="$port" nohup node src/cli.ts "$role" >"$LOG_DIR/$role.log" 2>&1 &
+  OPS_PORT="$port" nohup node src/cli.ts "$role" >"$LOG_DIR/$role.log" 2>&1 &
   echo $! >"$pidfile"
   wait_until "$role to be ready (http://127.0.0.1:$port/health/ready)" 120 \
     bash -c "kill -0 $(cat "$pidfile") && curl -fsS http://127.0.0.1:$port/health/ready" ||

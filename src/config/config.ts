@@ -144,7 +144,7 @@ export interface Config {
   }
   readonly analytics: {
     readonly groupId: string
-    /** Partition workers (threads) of one analytics process; `auto` already resolved. */
+    /** Members of the group in one analytics process (the main thread and worker threads); `auto` already resolved. */
     readonly workers: number
     /** Old-space limit of each worker thread (MiB); 0: Node's default. */
     readonly workerHeapMb: number

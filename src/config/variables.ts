@@ -217,7 +217,7 @@ export const variables = {
   ANALYTICS_WORKER_HEAP_MB: variable(
     integer(0, 65_536),
     '1024',
-    "Old-space heap limit of each analytics worker thread in MiB (0: none, V8's own sizing for the host, which on a large host lets each heap grow to several hundred MiB). Give the main thread the same with NODE_OPTIONS=--max-old-space-size (scripts/start_all.sh and Compose do). Lower limits cost CPU: V8 collects a small old space more often (256: about 20 % more CPU per trade); a worker that exceeds it dies (the role reports it)."
+    "Old-space heap limit of each analytics worker thread in MiB (0: none, V8's own sizing for the host, which on a large host lets each heap grow to several hundred MiB). `crypto-viz analytics` gives its main thread the same (it restarts itself with --max-old-space-size unless NODE_OPTIONS or its command line chose a heap). Lower limits cost CPU: V8 collects a small old space more often (256: about 20 % more CPU per trade); a worker that exceeds it dies (the role reports it)."
   ),
   ANALYTICS_WORKER_YOUNG_MB: variable(
     integer(0, 4_096),

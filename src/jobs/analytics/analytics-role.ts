@@ -9,7 +9,7 @@
  * stored offset are skipped. So a crash, a restart or a rebalance can neither lose nor double-count
  * a trade, and two instances produce what one would.
  */
-import { getHeapStatistics, setFlagsFromString } from 'node:v8'
+import { setFlagsFromString } from 'node:v8'
 import type { ConsumedRecord, TopicPartition } from '../../bus/bus.ts'
 import type { Config } from '../../config/config.ts'
 import { busKind } from '../../bus/create-bus.ts'
@@ -31,6 +31,7 @@ import { commitBatch } from './commit-batch.ts'
 import { processBatch } from './process-batch.ts'
 import { type AnalyticsSettings, analyticsSettings } from './settings.ts'
 import { AnalyticsState, type PartitionKind } from './state/partition-state.ts'
+import { unsizedHeapWarning } from './workers/main-heap.ts'
 import { mirrorWorkerMetrics } from './workers/thread-metrics.ts'
 import { type ResourceLimits, WorkerPool } from './workers/worker-pool.ts'
 
@@ -227,26 +228,6 @@ function workerLimits(analytics: Config['analytics']): ResourceLimits {
   }
 }
 
-/**
- * The main thread's heap is sized when the process starts (NODE_OPTIONS), not from configuration
- * as a worker's is; left to V8 on a large host it grows to several hundred MiB.
- */
-function warnIfMainHeapUnsized(analytics: Config['analytics'], log: RoleContext['log']): void {
-  if (analytics.workerHeapMb === 0) return
-  const limitMb = getHeapStatistics().heap_size_limit / 2 ** 20
-  if (limitMb <= analytics.workerHeapMb + analytics.workerYoungMb + 64) return
-  const semiSpaceMb = Math.max(1, Math.round(analytics.workerYoungMb / 3))
-  log.warn(
-    {
-      heapLimitMb: Math.round(limitMb),
-      fix: `NODE_OPTIONS="--max-old-space-size=${analytics.workerHeapMb} --max-semi-space-size=${semiSpaceMb}"`
-    },
-    "the main thread is one of the analytics members but its heap is V8's default for this host: " +
-      'start the process with the NODE_OPTIONS given in fix (as scripts/start_all.sh and Compose do) ' +
-      "to hold it to the workers' ANALYTICS_WORKER_HEAP_MB and ANALYTICS_WORKER_YOUNG_MB"
-  )
-}
-
 /** The role's health with worker threads: down while the main thread's job or any worker is. */
 function combinedHealth(main: CheckResult, workers: CheckResult): CheckResult {
   const status =
@@ -281,7 +262,13 @@ async function startWorkers(
   // hundred milliseconds under a heap limit. Without it they die young: ≈ 20 % less CPU per trade
   // at the same memory (bench/README.md). A process-wide flag, set before the workers' isolates exist.
   setFlagsFromString('--no-allocation-site-pretenuring')
-  warnIfMainHeapUnsized(config.analytics, log)
+  const unsized = unsizedHeapWarning(config.analytics)
+  if (unsized !== undefined)
+    log.warn(
+      unsized,
+      "the main thread is one of the analytics members but its heap is V8's default for this host: " +
+        'start the process with the NODE_OPTIONS given in fix (`crypto-viz analytics` does so by itself)'
+    )
   // The schema is migrated once, here, before the workers connect.
   await context.database()
   const groupId = options.groupId ?? config.analytics.groupId

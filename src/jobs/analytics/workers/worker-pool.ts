@@ -1,16 +1,17 @@
 /**
- * The partition workers of one analytics process (ANALYTICS_WORKERS > 1): N worker threads, each a
- * member of the consumer group with its own state and database connections (partition-worker.ts),
- * so one process uses N cores the way N processes would, and a batch's effects and offsets stay
- * committed together in the thread that owns its partitions.
+ * The worker threads of one analytics process (ANALYTICS_WORKERS > 1: the main thread is one member
+ * of the consumer group, these are the other ANALYTICS_WORKERS − 1), each a member with its own
+ * state and database connections (partition-worker.ts), so one process uses N cores the way N
+ * processes would, and a batch's effects and offsets stay committed together in the thread that
+ * owns its partitions.
  *
- * The main thread supervises: it forwards the workers' live events to the process's channel, keeps
+ * The main thread also supervises: it forwards the workers' live events to the process's channel, keeps
  * each worker's last health (the role is down while any worker is), and answers metric scrapes with
  * the workers' metrics summed (thread-metrics.ts). A worker that cannot start fails the role's start
  * with its reason. A worker that dies later (an uncaught error, out of memory) is logged with its
  * reason and counted, and the role's health is down from then on, so readiness tells the process's
  * supervisor to restart it; meanwhile the group gives the dead member's partitions to the other
- * workers, which reload their state from the database as after any rebalance, so nothing stalls and
+ * members, which reload their state from the database as after any rebalance, so nothing stalls and
  * nothing is lost. Stopping asks every worker to finish and commit its batch in flight, and waits
  * for all of them.
  */
