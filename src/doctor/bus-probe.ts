@@ -22,6 +22,11 @@ export interface TopicState {
 export interface BrokerState {
   live: number[]
   missing: number[]
+  /**
+   * Bootstrap servers of the configuration where nothing accepts a connection (Kafka only): a broker
+   * that is down shows here even when it holds no replica of the pipeline's topics.
+   */
+  silentServers: string[]
 }
 
 export interface GroupState {

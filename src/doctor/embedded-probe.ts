@@ -35,7 +35,7 @@ export class EmbeddedProbe implements BusProbe {
 
   /** One process, one folder: there is no broker to go missing. */
   async brokers(): Promise<BrokerState> {
-    return { live: [], missing: [] }
+    return { live: [], missing: [], silentServers: [] }
   }
 
   topicName(logical: string): string {

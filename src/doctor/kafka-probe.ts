@@ -1,4 +1,5 @@
 /** The doctor's view of a Kafka broker, through the admin API with short timeouts and no retries. */
+import { connect } from 'node:net'
 import { Admin, ListOffsetTimestamps } from '@platformatic/kafka'
 import type { GroupPartitionOffsets } from '../bus/bus.ts'
 import { KafkaInspector } from '../bus/kafka/kafka-inspector.ts'
@@ -7,16 +8,39 @@ import { readMinInsync } from '../bus/kafka/topic-admin.ts'
 import type { BrokerState, BusProbe, GroupState, TopicState } from './bus-probe.ts'
 import { clusterView } from './cluster-view.ts'
 
+/**
+ * Whether something accepts a TCP connection at `host:port`. The cluster's metadata lists only the
+ * brokers that are registered: a stopped broker without replicas of the pipeline's topics is named
+ * nowhere but in KAFKA_SERVERS.
+ */
+function accepts(server: string, timeoutMs: number): Promise<boolean> {
+  const colon = server.lastIndexOf(':')
+  const host = server.slice(0, colon).replace(/^\[(.*)\]$/, '$1')
+  const port = Number(server.slice(colon + 1))
+  return new Promise(resolve => {
+    const socket = connect({ host, port, timeout: timeoutMs })
+    const done = (answered: boolean): void => {
+      socket.destroy()
+      resolve(answered)
+    }
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+    socket.once('timeout', () => done(false))
+  })
+}
+
 export class KafkaProbe implements BusProbe {
   readonly kind = 'kafka'
   readonly where: string
   readonly #admin: Admin
   readonly #inspector: KafkaInspector
   readonly #connection: KafkaConnection
+  readonly #timeoutMs: number
 
   constructor(connection: KafkaConnection, timeoutMs: number) {
     this.where = connection.servers.join(',')
     this.#connection = connection
+    this.#timeoutMs = timeoutMs
     // One attempt each: the doctor reports a broker that does not answer, it does not wait for it.
     this.#admin = new Admin({
       ...baseOptions(connection, 'doctor'),
@@ -43,9 +67,13 @@ export class KafkaProbe implements BusProbe {
     const named = new Set(
       [...view.topics.values()].flatMap(partitions => partitions.flatMap(p => p.replicas))
     )
+    const answers = await Promise.all(
+      this.#connection.servers.map(server => accepts(server, this.#timeoutMs))
+    )
     return {
       live: [...view.brokers].sort((a, b) => a - b),
-      missing: [...named].filter(id => !view.brokers.has(id)).sort((a, b) => a - b)
+      missing: [...named].filter(id => !view.brokers.has(id)).sort((a, b) => a - b),
+      silentServers: this.#connection.servers.filter((_, i) => !answers[i])
     }
   }
 

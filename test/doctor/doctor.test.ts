@@ -69,6 +69,25 @@ test('a broker that does not answer fails the broker check, and the checks that 
     assert.equal(results.get(name)?.verdict, 'skip')
 })
 
+test('a bootstrap server where nothing answers warns in the broker check, naming it, while the brokers that answer pass', async () => {
+  const port = await closedPort()
+  const silent = `127.0.0.1:${port}`
+  const { results } = await check(
+    [brokerCheck],
+    fullStack({ KAFKA_SERVERS: [...testKafka.servers, silent].join(',') })
+  )
+  const broker = results.get('broker')
+  assert.equal(broker?.verdict, 'warn', broker?.summary)
+  // Only the silent one is named: "at <server> of", not a list with the broker that answers.
+  assert.match(
+    broker?.summary ?? '',
+    new RegExp(`nothing answers at 127\\.0\\.0\\.1:${port} of KAFKA_SERVERS`)
+  )
+  assert.match(broker?.fix ?? '', /take an address that is gone for good out of KAFKA_SERVERS/)
+  const healthy = await check([brokerCheck], fullStack())
+  assert.equal(healthy.results.get('broker')?.verdict, 'ok', healthy.results.get('broker')?.summary)
+})
+
 test('a missing topic and a topic with fewer partitions than declared fail the topics check', async () => {
   const [short = ''] = await createTopics(2, 'doctor-short')
   const missing = uniqueName('t-doctor-missing')
