@@ -372,3 +372,40 @@ test('an article arriving while the chart is open gets its move on the news card
   })
   assert.equal(shown, expected)
 })
+
+test('an article arriving while the News view is open gets its 30 min move per symbol from the live impact channel', async () => {
+  const page = await open(`#/news?q=${quote}`)
+  const first = articles[0] as (typeof articles)[number]
+  await page.locator(`.article-list .article[data-id="${first.id}"]`).waitFor()
+  const live = {
+    id: `d6${tag}`.padEnd(32, '0'),
+    at: seededTo - 45 * MINUTE + 21_000,
+    title: `Ether and Bitcoin funding rates flip (${quote})`
+  }
+  const publishedAt = new Date(live.at).toISOString()
+  await stack.pipeline.articles([
+    {
+      id: live.id,
+      title: live.title,
+      source: 'decrypt',
+      publishedAt,
+      coins: [
+        { code: 'BTC', mentions: 2, inTitle: true },
+        { code: 'ETH', mentions: 1, inTitle: true }
+      ]
+    }
+  ])
+  // Listed from the live articles channel (which carries no move), then measured by the analytics
+  // job, whose moves reach the open page on the impact channel: no reload in between.
+  const row = page.locator(`.article-list .article[data-id="${live.id}"]`)
+  await row.waitFor()
+  for (const symbol of [btc, eth]) {
+    const move = row.locator(`[data-testid="article-impact"][data-symbol="${symbol}"]`)
+    await move.waitFor()
+    assert.equal(
+      await move.getAttribute('data-return'),
+      await recomputedReturn(symbol, publishedAt, 30),
+      `${symbol} 30 min after the live article`
+    )
+  }
+})

@@ -13,6 +13,17 @@ import { toMs } from '../lib/time.ts'
 import { impactBrief } from './impact-line.ts'
 import { sentimentBadge } from './sentiment-badge.ts'
 
+type ArticleImpact = NonNullable<Article['impact']>[number]
+
+/** Articles whose moves are kept while they have not come yet (a burst of news is a few dozen). */
+const PENDING_MAX = 200
+
+/** `moves` with `newer` in place of the moves of the same symbols. */
+function mergeMoves(moves: readonly ArticleImpact[], newer: readonly ArticleImpact[]): ArticleImpact[] {
+  const symbols = new Set(newer.map(m => m.symbol))
+  return [...moves.filter(m => !symbols.has(m.symbol)), ...newer]
+}
+
 export interface ArticleListOptions {
   max: number
   compact?: boolean
@@ -24,6 +35,12 @@ export class ArticleList {
   readonly #options: ArticleListOptions
   #articles: Article[] = []
   readonly #rows = new Map<string, HTMLElement>()
+  /**
+   * Moves that arrived before their article: the analytics job measures an article from the raw
+   * topic while ingest stores it, so its impact event can overtake the article event. Kept for the
+   * newest PENDING_MAX articles, applied when the article comes.
+   */
+  readonly #pendingImpact = new Map<string, ArticleImpact[]>()
   #now: () => number = () => Date.now()
 
   constructor(options: ArticleListOptions) {
@@ -58,6 +75,11 @@ export class ArticleList {
       this.#rows.get(article.id)?.replaceWith(this.#row(merged, false))
       return true
     }
+    const pending = this.#pendingImpact.get(article.id)
+    if (pending !== undefined) {
+      this.#pendingImpact.delete(article.id)
+      article = { ...article, impact: mergeMoves(article.impact ?? [], pending) }
+    }
     const index = this.#articles.findIndex(a => a.publishedAt < article.publishedAt)
     const at = index < 0 ? this.#articles.length : index
     if (at >= this.#options.max) return false
@@ -83,9 +105,15 @@ export class ArticleList {
   impact(update: ImpactUpdate): void {
     const { articleId, publishedAt: _publishedAt, ...move } = update
     const article = this.#articles.find(a => a.id === articleId)
-    if (article === undefined) return
-    const others = (article.impact ?? []).filter(i => i.symbol !== move.symbol)
-    this.add({ ...article, impact: [...others, move] })
+    if (article !== undefined) {
+      this.add({ ...article, impact: mergeMoves(article.impact ?? [], [move]) })
+      return
+    }
+    this.#pendingImpact.set(articleId, mergeMoves(this.#pendingImpact.get(articleId) ?? [], [move]))
+    if (this.#pendingImpact.size > PENDING_MAX) {
+      const oldest = this.#pendingImpact.keys().next().value
+      if (oldest !== undefined) this.#pendingImpact.delete(oldest)
+    }
   }
 
   /** Refreshes the relative times. */
