@@ -5,7 +5,8 @@ import { badRequest } from './errors.ts'
 
 const DAY_MS = 86_400_000
 
-function parse(name: 'from' | 'to', value: string | undefined): number | undefined {
+/** A time parameter's epoch ms; a 400 naming it when it is not a real date and time. */
+export function checkTime(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const ms = isoToMillisForDatabase(value)
   if (ms === undefined)
@@ -19,8 +20,8 @@ function parse(name: 'from' | 'to', value: string | undefined): number | undefin
 
 /** Throws a 400 naming the parameter when the range is not a real, ordered range of at most `maxDays`. */
 export function checkRange(range: TimeRange, maxDays: number): void {
-  const from = parse('from', range.from)
-  const to = parse('to', range.to)
+  const from = checkTime('from', range.from)
+  const to = checkTime('to', range.to)
   if (from !== undefined && to !== undefined) {
     if (to <= from)
       throw badRequest(

@@ -257,6 +257,7 @@ test('/api/impact refuses bad parameters with the parameter named, and a cursor 
       ['minAbnormal=1e3', 'minAbnormal'],
       ['symbol=btc', 'symbol'],
       ['from=yesterday', 'from'],
+      ['asOf=2026-02-30T00:00:00Z', 'asOf'],
       ['limit=0', 'limit'],
       ['colour=red', 'colour']
     ] as const) {
@@ -283,6 +284,88 @@ test('/api/impact refuses bad parameters with the parameter named, and a cursor 
     await opened.drop()
   }
 })
+
+for (const kind of ['postgres', 'pglite'] as const) {
+  test(`${kind}: with asOf, the moves are as known at that moment: a horizon whose window had not ended is null and not final, and rankings and source statistics leave it out`, async () => {
+    const opened = await open(kind)
+    const api = await startTestApi({ db: opened.db, cache: 'memory' })
+    try {
+      const seed: Seed = { n: 8, source: 'theblock', label: 'positive', symbols: ['BTC/USD'], sign: 1 }
+      await seedAll(opened.db, [seed])
+      // Real windows this time: each horizon's window ends its length after the publication.
+      const published = Date.parse(articleOf(seed).publishedAt)
+      const minutes = { '5m': 5, '30m': 30, '2h': 120, '24h': 1440 } as const
+      await writeImpact(
+        opened.db,
+        impactRows(seed).map(row => ({
+          ...row,
+          windowEnd: new Date(published + minutes[row.horizon as Horizon] * 60_000).toISOString()
+        }))
+      )
+      const [full] = expectedMoves([seed]) as [Move]
+      const asOf = new Date(published + 40 * 60_000).toISOString()
+      const thenKnown = {
+        returns: { ...full.returns, '2h': null, '24h': null },
+        abnormal: { ...full.abnormal, '2h': null, '24h': null },
+        volumeRatio: { ...full.volumeRatio, '2h': null, '24h': null },
+        final: { ...full.final, '2h': false, '24h': false }
+      }
+      const { body: articles } = await getJson<{ articles: { id: string; impact: unknown[] }[] }>(
+        api.url,
+        `/api/articles?asOf=${asOf}`
+      )
+      assert.deepEqual(articles.articles.find(a => a.id === full.articleId)?.impact, [
+        { symbol: 'BTC/USD', ...thenKnown }
+      ])
+      const { body: now } = await getJson<{ articles: { id: string; impact: unknown[] }[] }>(
+        api.url,
+        '/api/articles'
+      )
+      assert.deepEqual(
+        now.articles.find(a => a.id === full.articleId)?.impact,
+        [
+          {
+            symbol: 'BTC/USD',
+            returns: full.returns,
+            abnormal: full.abnormal,
+            volumeRatio: full.volumeRatio,
+            final: full.final
+          }
+        ],
+        'without asOf, every figure as stored'
+      )
+      const listed = await getJson<MovesBody>(api.url, `/api/impact?asOf=${asOf}`)
+      assert.deepEqual(listed.body.moves, [{ ...full, ...thenKnown }])
+      for (const [horizon, shown] of [
+        ['30m', 1],
+        ['2h', 0]
+      ] as const) {
+        const ranked = await getJson<MovesBody>(
+          api.url,
+          `/api/impact?sort=abnormal&horizon=${horizon}&asOf=${asOf}`
+        )
+        assert.equal(ranked.body.moves.length, shown, `ranked at ${horizon}`)
+        const filtered = await getJson<MovesBody>(
+          api.url,
+          `/api/impact?minAbnormal=0&horizon=${horizon}&asOf=${asOf}`
+        )
+        assert.equal(filtered.body.moves.length, shown, `filtered at ${horizon}`)
+        const sources = await getJson<{ sources: Source[] }>(
+          api.url,
+          `/api/impact/sources?horizon=${horizon}&asOf=${asOf}`
+        )
+        assert.equal(
+          sources.body.sources.find(x => x.source === 'theblock')?.moves ?? 0,
+          shown,
+          `sources at ${horizon}`
+        )
+      }
+    } finally {
+      await api.close()
+      await opened.drop()
+    }
+  })
+}
 
 const millionths = (n: number): string => `${Math.floor(n / 1e6)}.${String(n % 1e6).padStart(6, '0')}`
 

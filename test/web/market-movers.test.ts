@@ -409,3 +409,39 @@ test('an article arriving while the News view is open gets its 30 min move per s
     )
   }
 })
+
+test('looking at a past moment, the News and Market movers views show only the moves known by then', async () => {
+  const recent = articles[3] as (typeof articles)[number]
+  const older = articles[1] as (typeof articles)[number]
+  // Twenty minutes after the recent article: its 30 min window is still open, the older one's closed.
+  const moment = recent.at + 20 * MINUTE
+  const iso = (ms: number): string => new Date(ms).toISOString()
+  const range = `from=${iso(seededFrom)}&to=${iso(seededTo)}&at=${iso(moment)}`
+  const news = await open(`#/news?q=${quote}&${range}`)
+  await news.locator('.time-bar[data-mode="history"]').waitFor()
+  const olderMove = news.locator(
+    `.article-list .article[data-id="${older.id}"] [data-testid="article-impact"][data-symbol="${btc}"]`
+  )
+  await olderMove.waitFor()
+  assert.equal(
+    await olderMove.getAttribute('data-return'),
+    await recomputedReturn(btc, new Date(older.at).toISOString(), 30),
+    'a move whose window had closed is shown'
+  )
+  const recentRow = news.locator(`.article-list .article[data-id="${recent.id}"]`)
+  await recentRow.waitFor()
+  assert.equal(
+    await recentRow.getByTestId('article-impact').count(),
+    0,
+    'no 30 min move yet for an article 20 minutes old at that moment'
+  )
+  await news.close()
+
+  const movers = await open(`#/movers?horizon=30m&${range}`)
+  const listed = movers.locator('[data-testid="movers-rows"] tr.move')
+  await listed.first().waitFor()
+  const ids = await listed.evaluateAll(rows => rows.map(row => row.getAttribute('data-article-id')))
+  assert.ok(ids.includes(older.id), 'the older move is ranked')
+  assert.ok(!ids.includes(recent.id), 'the move not known yet is not ranked')
+  await movers.close()
+})

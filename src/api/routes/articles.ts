@@ -3,7 +3,8 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { listArticles } from '../../store/queries/articles.ts'
 import { newestFirstPage } from '../newest-first-page.ts'
-import { CoinParam, Query, pagedRange } from '../schemas/params.ts'
+import { checkTime } from '../range.ts'
+import { AsOfParam, CoinParam, Query, pagedRange } from '../schemas/params.ts'
 import { ArticlesResponse } from '../../contract/responses.ts'
 import { errorResponses } from '../../contract/resources.ts'
 import type { RouteContext } from './context.ts'
@@ -27,6 +28,7 @@ export function articlesRoutes(app: FastifyInstance, context: RouteContext): voi
           'full-text search in title and summary (1 to 200 characters): words, "a phrase", or, -exclude'
       })
     ),
+    asOf: Type.Optional(AsOfParam),
     ...pagedRange({ defaultSize: settings.pageSizeDefault, maxSize: settings.pageSizeMax })
   })
   app.get<{ Querystring: Static<typeof ArticlesQuery> }>(
@@ -41,11 +43,12 @@ export function articlesRoutes(app: FastifyInstance, context: RouteContext): voi
       }
     },
     async request => {
-      const { coin, source, q, from, to } = request.query
+      const { coin, source, q, from, to, asOf } = request.query
+      checkTime('asOf', asOf)
       const page = await newestFirstPage(
         request.query,
         { ...context, list: 'articles' },
-        paging => listArticles(context.db, { coin, source, q, from, to, ...paging }),
+        paging => listArticles(context.db, { coin, source, q, from, to, asOf, ...paging }),
         last => ({ time: last.publishedAt, id: last.id })
       )
       return { articles: page.items, nextCursor: page.nextCursor }

@@ -8,12 +8,12 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { type ImpactListRow, type ImpactRow, impactBySource, listImpact } from '../../store/queries/impact.ts'
 import type { Page } from '../../store/queries/params.ts'
-import { checkRange } from '../range.ts'
+import { checkRange, checkTime } from '../range.ts'
 import { errorResponses } from '../../contract/resources.ts'
 import { ImpactResponse, ImpactSourcesResponse } from '../../contract/responses.ts'
 import { StringEnum } from '../../contract/string-enum.ts'
 import { ImpactHorizons } from '../../contract/vocabulary.ts'
-import { Query, SymbolParam, TimeParam, pagedRange } from '../schemas/params.ts'
+import { AsOfParam, Query, SymbolParam, TimeParam, pagedRange } from '../schemas/params.ts'
 import { JSON_TYPE, type RouteContext } from './context.ts'
 
 export const IMPACT_GROUP = 'impact'
@@ -52,6 +52,7 @@ export function impactRoutes(app: FastifyInstance, context: RouteContext): void 
         description: 'time: newest publication first; abnormal: largest |abnormal| at `horizon` first'
       })
     ),
+    asOf: Type.Optional(AsOfParam),
     ...pagedRange({ defaultSize: settings.pageSizeDefault, maxSize: settings.pageSizeMax })
   })
   app.get<{ Querystring: Static<typeof ImpactQuery> }>(
@@ -69,12 +70,13 @@ export function impactRoutes(app: FastifyInstance, context: RouteContext): void 
       }
     },
     async (request, reply) => {
-      const { symbol, source, minAbnormal, from, to, cursor } = request.query
+      const { symbol, source, minAbnormal, from, to, asOf, cursor } = request.query
       const horizon = request.query.horizon ?? '30m'
       const sort = request.query.sort ?? 'time'
       const limit = request.query.limit ?? settings.pageSizeDefault
       checkRange({ from, to }, settings.maxRangeDays)
-      const base = { symbol, source, minAbnormal, horizon, from, to, limit }
+      checkTime('asOf', asOf)
+      const base = { symbol, source, minAbnormal, horizon, from, to, asOf, limit }
       // Cursors are checked before the cache is asked, so a bad one is a 400 however warm the cache.
       let load: () => Promise<unknown>
       if (sort === 'time') {
@@ -98,7 +100,8 @@ export function impactRoutes(app: FastifyInstance, context: RouteContext): void 
   const SourcesQuery = Query({
     horizon: Type.Optional(HorizonParam),
     from: Type.Optional(TimeParam('start of the publication range, inclusive')),
-    to: Type.Optional(TimeParam('end of the publication range, exclusive'))
+    to: Type.Optional(TimeParam('end of the publication range, exclusive')),
+    asOf: Type.Optional(AsOfParam)
   })
   app.get<{ Querystring: Static<typeof SourcesQuery> }>(
     '/api/impact/sources',
@@ -114,13 +117,14 @@ export function impactRoutes(app: FastifyInstance, context: RouteContext): void 
       }
     },
     async (request, reply) => {
-      const { from, to } = request.query
+      const { from, to, asOf } = request.query
       const horizon = request.query.horizon ?? '30m'
       checkRange({ from, to }, settings.maxRangeDays)
-      const key = JSON.stringify({ sources: true, horizon, from, to })
+      checkTime('asOf', asOf)
+      const key = JSON.stringify({ sources: true, horizon, from, to, asOf })
       const body = await context.reads.read('impact', IMPACT_GROUP, key, async () => ({
         horizon,
-        sources: await impactBySource(context.db, { horizon, from, to })
+        sources: await impactBySource(context.db, { horizon, from, to, asOf })
       }))
       return reply.type(JSON_TYPE).send(body)
     }

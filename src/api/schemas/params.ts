@@ -27,6 +27,11 @@ export const TimeParam = (what: string) =>
     description: `${what}: an RFC 3339 time with a zone, e.g. 2026-11-25T14:00:00Z`
   })
 
+/** The moment figures that keep changing after it are given as of (a history view's moment). */
+export const AsOfParam = TimeParam(
+  'news moves as known at this moment: a horizon whose window had not ended by then is null and not final (for a view of the past)'
+)
+
 export const CursorParam = Type.String({
   pattern: '^[A-Za-z0-9_-]{1,600}\\.[A-Za-z0-9_-]{22}$',
   description: 'the nextCursor of the previous page'

@@ -48,6 +48,8 @@ export interface ArticleQuery extends TimeRange {
   q?: string | undefined
   limit: number
   before?: Before | undefined
+  /** The moves after each article as known at this moment (horizonsJson). */
+  asOf?: string | undefined
 }
 
 interface Row extends Omit<ArticleRow, 'sentiment' | 'excerpt' | 'extraction' | 'impact'> {
@@ -72,6 +74,7 @@ export async function listArticles(db: Queryable, query: ArticleQuery): Promise<
   if (query.source !== undefined) filters.push(`a.source = ${params.add(query.source)}`)
   if (query.q !== undefined)
     filters.push(`a.search @@ websearch_to_tsquery('english', ${params.add(query.q)})`)
+  const asOf = query.asOf === undefined ? undefined : params.add(query.asOf, 'timestamptz')
   const window = newestFirst(params, { time: 'a.published_at', id: 'a.id' }, query)
   const { rows } = await db.query<Row>(
     `select a.id, a.source, a.url, a.title, a.summary,
@@ -86,7 +89,7 @@ export async function listArticles(db: Queryable, query: ArticleQuery): Promise<
                         from article_coins c where c.article_id = a.id), '[]'::json) as coins,
             s.score, s.label, s.positive_terms, s.negative_terms, s.model,
             coalesce((select json_agg(json_build_object('symbol', x.symbol,
-                                                        'horizons', ${horizonsJson('a.id', 'x.symbol')})
+                                                        'horizons', ${horizonsJson('a.id', 'x.symbol', asOf)})
                                       order by x.symbol)
                         from (select distinct symbol from article_impact where article_id = a.id) x),
                      '[]'::json) as impact

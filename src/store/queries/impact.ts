@@ -46,6 +46,8 @@ export interface ImpactQuery extends TimeRange {
   limit: number
   before?: Before | undefined
   after?: Ranked | undefined
+  /** Figures as known at this moment (horizonsJson); a ranking or filter reads only those. */
+  asOf?: string | undefined
 }
 
 /** The horizons of one (article, symbol) as the database's JSON gives them. */
@@ -72,11 +74,19 @@ interface Row {
   horizons: StoredHorizons
 }
 
-/** The four horizons of one (article, symbol) as one JSON object, numerics as text. */
-export const horizonsJson = (article: string, symbol: string): string =>
-  `(select json_object_agg(h.horizon, json_build_object('return', h.return_h::text,
-      'abnormal', h.abnormal::text, 'volumeRatio', h.volume_ratio::text, 'final', h.final))
+/**
+ * The four horizons of one (article, symbol) as one JSON object, numerics as text. With `asOf` (a
+ * timestamptz parameter) the figures are those known at that moment: a horizon whose window had
+ * not ended yet is null and not final, as a page looking at that moment must show it.
+ */
+export const horizonsJson = (article: string, symbol: string, asOf?: string): string => {
+  const known = (column: string): string =>
+    asOf === undefined ? column : `case when h.window_end <= ${asOf} then ${column} end`
+  return `(select json_object_agg(h.horizon, json_build_object('return', ${known('h.return_h::text')},
+      'abnormal', ${known('h.abnormal::text')}, 'volumeRatio', ${known('h.volume_ratio::text')},
+      'final', ${asOf === undefined ? 'h.final' : `h.final and h.window_end <= ${asOf}`}))
      from article_impact h where h.article_id = ${article} and h.symbol = ${symbol})`
+}
 
 export function toFigures(horizons: StoredHorizons | null): ImpactFigures {
   const pick = <T>(read: (h: StoredHorizons[string] | undefined) => T): PerHorizon<T> =>
@@ -97,6 +107,10 @@ export type ImpactListRow = ImpactRow & { rank: string | null; rowId: string }
 export async function listImpact(db: Queryable, query: ImpactQuery): Promise<Page<ImpactListRow>> {
   const params = new Params()
   const filters = [`i.horizon = ${params.add(query.horizon)}`]
+  const asOf = query.asOf === undefined ? undefined : params.add(query.asOf, 'timestamptz')
+  // Ranked or filtered by a figure: only the moves whose figure was known then.
+  if (asOf !== undefined && (query.sort === 'abnormal' || query.minAbnormal !== undefined))
+    filters.push(`i.window_end <= ${asOf}`)
   if (query.symbol !== undefined) filters.push(`i.symbol = ${params.add(query.symbol)}`)
   if (query.source !== undefined) filters.push(`a.source = ${params.add(query.source)}`)
   if (query.minAbnormal !== undefined)
@@ -119,7 +133,7 @@ export async function listImpact(db: Queryable, query: ImpactQuery): Promise<Pag
   const { rows } = await db.query<Row>(
     `select i.article_id as "articleId", a.title, a.source, a.url, a.published_at as "publishedAt", i.symbol,
             s.score, s.label, ${ROW_ID} as "rowId", abs(i.abnormal)::text as rank,
-            ${horizonsJson('i.article_id', 'i.symbol')} as horizons
+            ${horizonsJson('i.article_id', 'i.symbol', asOf)} as horizons
        from article_impact i
        join articles a on a.id = i.article_id
        left join article_sentiment s on s.article_id = i.article_id
@@ -153,13 +167,14 @@ export interface SourceImpact {
   hitRate: string | null
 }
 
-/** Per source, its final moves at `horizon` published in the range; most moves first. */
+/** Per source, its final moves at `horizon` published in the range (known at `asOf`); most moves first. */
 export async function impactBySource(
   db: Queryable,
-  query: TimeRange & { horizon: ImpactHorizon }
+  query: TimeRange & { horizon: ImpactHorizon; asOf?: string | undefined }
 ): Promise<SourceImpact[]> {
   const params = new Params()
   const filters = [`i.horizon = ${params.add(query.horizon)}`, 'i.final', 'i.abnormal is not null']
+  if (query.asOf !== undefined) filters.push(`i.window_end <= ${params.add(query.asOf, 'timestamptz')}`)
   if (query.from !== undefined) filters.push(`i.published_at >= ${params.add(query.from, 'timestamptz')}`)
   if (query.to !== undefined) filters.push(`i.published_at < ${params.add(query.to, 'timestamptz')}`)
   const { rows } = await db.query<SourceImpact>(

@@ -129,7 +129,11 @@ function articlesPlan(at: number): SourcePlan {
       )
       return { items: page.articles, more: page.nextCursor !== null }
     },
-    toTimed: article => ({ at: toMs(article.publishedAt), event: event('articles', article.id, article) })
+    // Played as the live channel sends it: without the moves after it, which were not known yet.
+    toTimed: ({ impact: _impact, ...article }) => ({
+      at: toMs(article.publishedAt),
+      event: event('articles', article.id, article)
+    })
   })
 }
 

@@ -152,7 +152,7 @@ export class MoversView extends View {
     this.listen(feed, 'impact', () => this.#scheduleRefresh())
     const sources = getJson<{ sources: ImpactSource[] }>(
       '/api/impact/sources',
-      { horizon, to },
+      { horizon, to, asOf: to },
       signal
     ).catch(() => undefined)
     const page = await retrying(
@@ -160,7 +160,8 @@ export class MoversView extends View {
       s =>
         getJson<{ moves: ImpactMove[] }>(
           '/api/impact',
-          { ...filter, sort: 'abnormal', horizon, limit: ROWS, to },
+          // Looking at a past moment, only the moves known then (asOf).
+          { ...filter, sort: 'abnormal', horizon, limit: ROWS, to, asOf: to },
           s
         ),
       this.#error,

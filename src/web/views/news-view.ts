@@ -45,6 +45,8 @@ export class NewsView extends View {
   readonly #scores = new RecentScores()
   #chart: SentimentChart | undefined
   #cursor: string | null = null
+  /** The moment a past view looks at (undefined when live): older pages keep its moves. */
+  #asOf: string | undefined
 
   constructor(context: AppContext) {
     super(context, 'news')
@@ -146,13 +148,15 @@ export class NewsView extends View {
     )
     const page = await retrying(
       'articles',
-      s => getJson<ArticlesPage>('/api/articles', { ...filter, limit: PAGE, to }, s),
+      // asOf: looking at a past moment, the moves after the articles are those known then.
+      s => getJson<ArticlesPage>('/api/articles', { ...filter, limit: PAGE, to, asOf: to }, s),
       this.#listError,
       signal
     )
     if (page === undefined) return
     this.#list.set(page.articles)
     this.#cursor = page.nextCursor
+    this.#asOf = to
     this.#more.hidden = page.nextCursor === null
     this.#chart?.set((await points)?.points ?? [])
     this.#showIndex()
@@ -213,7 +217,8 @@ export class NewsView extends View {
         source: params.get('source') ?? undefined,
         q: params.get('q') ?? undefined,
         limit: PAGE,
-        cursor: this.#cursor
+        cursor: this.#cursor,
+        asOf: this.#asOf
       })
       for (const article of page.articles) this.#list.add(article, false)
       this.#cursor = page.nextCursor

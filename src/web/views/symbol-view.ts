@@ -259,7 +259,7 @@ export class SymbolView extends View {
       s =>
         getJson<{ articles: Article[] }>(
           '/api/articles',
-          { coin, limit: 200, to: snapshotTo(feed), from: first?.bucket },
+          { coin, limit: 200, to: snapshotTo(feed), asOf: snapshotTo(feed), from: first?.bucket },
           s
         ),
       this.#chartError,
@@ -345,6 +345,7 @@ export class SymbolView extends View {
           coin: this.#coin,
           from: oldest.bucket,
           to,
+          asOf: snapshotTo(this.context.feed()),
           limit: 200
         })
         this.#markers?.add(news.articles)
