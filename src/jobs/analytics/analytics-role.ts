@@ -295,6 +295,7 @@ async function startWorkers(
     await pool.start()
   } catch (error) {
     await main.stop()
+    context.health.unregister('analytics')
     throw error
   }
   const unmirror = mirrorWorkerMetrics(context.metrics, await pool.collectMetrics(), () =>
