@@ -20,10 +20,25 @@ function portFree(port: number): Promise<boolean> {
   })
 }
 
-/** `count` consecutive free ports from a random base in 20000–45000. */
+/**
+ * The first port the kernel hands out to outgoing connections (32768 on Linux by default). A port
+ * in that range that is free now can be taken by any connection before the service binds it: a
+ * three-broker start once failed on "Address already in use" so.
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0])
+    return Number.isInteger(low) && low > 12_000 ? low : 32_768
+  } catch {
+    return 32_768
+  }
+}
+
+/** `count` consecutive free ports from a random base between 10000 and the ephemeral range. */
 export async function freePorts(count: number): Promise<number> {
+  const span = ephemeralLow() - count - 10_000
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 25_000)
+    const base = 10_000 + Math.floor(Math.random() * span)
     const free = await Promise.all(Array.from({ length: count }, (_, i) => portFree(base + i)))
     if (free.every(Boolean)) return base
   }
