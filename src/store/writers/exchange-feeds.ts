@@ -1,10 +1,12 @@
 /**
  * Kraken's own candles and book tops (the optional channels). A running candle is overwritten until
- * a final version arrives; after that only another final version may change it.
+ * a final version arrives; after that only another final version may change it. One-minute candles
+ * reopen the settled news moves that read them (impact.ts, reopenImpactOver).
  */
 import type { BookV1 } from '../../schemas/book.v1.ts'
 import type { OhlcV1 } from '../../schemas/ohlc.v1.ts'
 import type { Queryable } from '../database.ts'
+import { reopenImpactOver } from './impact.ts'
 import { columns, lastByKey } from './sql-arrays.ts'
 
 const CANDLES = `insert into exchange_candles (symbol, interval_min, bucket, open, high, low, close, vwap,
@@ -40,7 +42,13 @@ export async function writeExchangeCandles(q: Queryable, candles: readonly OhlcV
     c.final,
     c.receivedAt
   ])
-  return (await q.query(CANDLES, params)).rowCount
+  const written = (await q.query(CANDLES, params)).rowCount
+  // The news moves read the exchange's one-minute candles where the pipeline has none.
+  await reopenImpactOver(
+    q,
+    latest.filter(c => c.interval === 1).map(c => ({ symbol: c.symbol, bucket: c.intervalBegin }))
+  )
+  return written
 }
 
 export async function writeBookTops(q: Queryable, books: readonly BookV1[]): Promise<number> {

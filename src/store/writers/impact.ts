@@ -154,6 +154,70 @@ export async function deleteArticleImpact(q: Queryable, articleIds: readonly str
   await q.query('delete from article_impact where article_id = any($1::text[])', [[...articleIds]])
 }
 
+/** A minute of the exchange's own candles, as just written. */
+export interface ExchangeMinute {
+  symbol: string
+  bucket: string
+}
+
+/** Per symbol, the first and last bucket of the minutes given (RFC 3339, any precision). */
+function spans(minutes: readonly ExchangeMinute[]): [string[], string[], string[]] {
+  const bySymbol = new Map<
+    string,
+    { first: ExchangeMinute; last: ExchangeMinute; firstMs: number; lastMs: number }
+  >()
+  for (const m of minutes) {
+    const ms = Date.parse(m.bucket)
+    const span = bySymbol.get(m.symbol)
+    if (span === undefined) bySymbol.set(m.symbol, { first: m, last: m, firstMs: ms, lastMs: ms })
+    else {
+      if (ms < span.firstMs) Object.assign(span, { first: m, firstMs: ms })
+      if (ms > span.lastMs) Object.assign(span, { last: m, lastMs: ms })
+    }
+  }
+  const entries = [...bySymbol.values()]
+  return [entries.map(e => e.first.symbol), entries.map(e => e.first.bucket), entries.map(e => e.last.bucket)]
+}
+
+/**
+ * The rows that read a minute of the spans: from the day before the publication minute (σ, the
+ * volume baseline, p0) to the window's end (p_h). The impact reads the exchange's minute wherever
+ * the pipeline has none, so a minute written after a row settled can change it.
+ */
+const READS_SPAN = `i.symbol = c.symbol and i.window_end > c.first
+  and i.published_at - interval '1 day 1 minute' <= c.last`
+const SPANS = `unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) as c(symbol, first, last)`
+
+/**
+ * Exchange minutes written late (history loaded after the pipeline ran) reopen the final news moves
+ * that read them: marked provisional, they are recomputed by the analytics job with the symbol's
+ * next trades and settle again. Rows whose window ends after now cannot be settled by anyone yet
+ * and are left alone, so a live exchange candle (this minute) costs one indexed probe, no lock.
+ * Otherwise the symbols' IMPACT_LOCK is taken first: an analytics batch settling one of these rows
+ * from the minutes before this write either commits before (and the row is reopened here) or reads
+ * this write. Returns the rows reopened.
+ */
+export async function reopenImpactOver(q: Queryable, minutes: readonly ExchangeMinute[]): Promise<number> {
+  if (minutes.length === 0) return 0
+  const params = spans(minutes)
+  const { rows } = await q.query<{ symbol: string }>(
+    `select distinct c.symbol from ${SPANS}
+      where exists (select 1 from article_impact i where ${READS_SPAN} and i.window_end <= now())`,
+    params
+  )
+  if (rows.length === 0) return 0
+  await lockImpactSymbols(
+    q,
+    rows.map(r => r.symbol)
+  )
+  const reopened = await q.query(
+    `update article_impact i set final = false, computed_at = now() from ${SPANS}
+      where ${READS_SPAN} and i.final`,
+    params
+  )
+  return reopened.rowCount
+}
+
 const UPSERT = `insert into article_impact (article_id, symbol, horizon, published_at, window_end, p0, p_h,
   return_h, sigma, abnormal, volume_ratio, final)
 select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::numeric[],

@@ -18,6 +18,7 @@ import {
   timescaleDefaults,
   timescaleUnavailable
 } from '../../helpers/db.ts'
+import { onEachDatabase, record, storedImpact } from '../../helpers/impact-records.ts'
 import { article, ohlc } from '../../helpers/messages.ts'
 import { naiveImpact } from '../../helpers/naive-impact.ts'
 import { jitter, syntheticTrades } from '../../helpers/synthetic-trades.ts'
@@ -32,24 +33,6 @@ const SYMBOLS = ['BTC/USD', 'ETH/USD', 'SOL/USD'] as const
 const PER_BATCH = 250
 const kindOf = (topic: string): PartitionKind | undefined =>
   topic === 'trades' ? 'trade' : topic === 'articles' ? 'article' : undefined
-
-function record(
-  topic: string,
-  partition: number,
-  offset: number,
-  key: string,
-  value: unknown
-): ConsumedRecord {
-  return {
-    topic,
-    partition,
-    offset: BigInt(offset),
-    key,
-    value: Buffer.from(JSON.stringify(value)),
-    headers: {},
-    timestamp: 0
-  }
-}
 
 /** Per symbol, ~52 h of trades delivered slightly out of order, a few beyond the lateness. */
 function market(): Map<string, TradeV1[]> {
@@ -87,27 +70,6 @@ function accepted(delivered: readonly TradeV1[]): { trades: TradeV1[]; watermark
 
 const at = (trades: readonly TradeV1[], i: number, plusMs: number): string =>
   new Date(Date.parse((trades[i] as TradeV1).exchangeTs) + plusMs).toISOString()
-
-interface StoredImpact {
-  articleId: string
-  symbol: string
-  horizon: string
-  p0: string | null
-  pH: string | null
-  returnH: string | null
-  abnormal: string | null
-  volumeRatio: string | null
-  final: boolean
-}
-
-async function storedImpact(db: Database): Promise<StoredImpact[]> {
-  const { rows } = await db.query<StoredImpact>(
-    `select article_id as "articleId", symbol, horizon, p0, p_h as "pH", return_h as "returnH", abnormal,
-            volume_ratio as "volumeRatio", final
-       from article_impact order by article_id, symbol, horizon`
-  )
-  return rows
-}
 
 async function impactScenario(db: Database): Promise<void> {
   const delivered = market()
@@ -410,25 +372,6 @@ test(`${NAME} (PGlite)`, async () => {
     await db.close()
   }
 })
-
-async function onEachDatabase(kind: 'PostgreSQL' | 'PGlite', scenario: (db: Database) => Promise<void>) {
-  if (kind === 'PostgreSQL') {
-    const database = await createTestDatabase()
-    try {
-      await scenario(database.db)
-    } finally {
-      await database.drop()
-    }
-    return
-  }
-  const db = await PgliteDatabase.open()
-  try {
-    await migrate(db)
-    await scenario(db)
-  } finally {
-    await db.close()
-  }
-}
 
 for (const kind of ['PostgreSQL', 'PGlite'] as const) {
   test(`an article from before the pipeline's trades is measured on the exchange's history, as /api/candles shows it (${kind})`, async () => {
