@@ -148,6 +148,16 @@ export async function pendingImpact(
   return rows
 }
 
+/** The symbols the articles have rows for (their locks are taken before the rows are replaced). */
+export async function impactSymbolsOf(q: Queryable, articleIds: readonly string[]): Promise<string[]> {
+  if (articleIds.length === 0) return []
+  const { rows } = await q.query<{ symbol: string }>(
+    'select distinct symbol from article_impact where article_id = any($1::text[])',
+    [[...articleIds]]
+  )
+  return rows.map(r => r.symbol)
+}
+
 /** Forgets the rows of articles about to be recomputed (their coins may have changed). */
 export async function deleteArticleImpact(q: Queryable, articleIds: readonly string[]): Promise<void> {
   if (articleIds.length === 0) return
@@ -210,10 +220,12 @@ export async function reopenImpactOver(q: Queryable, minutes: readonly ExchangeM
     q,
     rows.map(r => r.symbol)
   )
+  // Only the locked symbols' rows: a row lock taken without its symbol's lock could close a cycle
+  // with an analytics batch holding that symbol's lock and waiting for one of ours.
   const reopened = await q.query(
     `update article_impact i set final = false, computed_at = now() from ${SPANS}
-      where ${READS_SPAN} and i.final`,
-    params
+      where ${READS_SPAN} and i.final and i.symbol = any($4::text[])`,
+    [...params, rows.map(r => r.symbol)]
   )
   return reopened.rowCount
 }

@@ -16,6 +16,7 @@ import type { Queryable } from '../../../store/database.ts'
 import {
   type ImpactRow,
   deleteArticleImpact,
+  impactSymbolsOf,
   lockImpactSymbols,
   minuteCandles,
   pendingImpact,
@@ -76,13 +77,14 @@ export async function refreshImpact(
   // are selected by `window_end <=`, not by "just settled"), so skipping it here loses nothing.
   const moved = await symbolsWithPendingImpact(tx, [...work.watermarksBefore.keys()])
   const symbols = [...new Set([...tracked, ...moved])]
+  const articleIds = work.articles.map(a => a.id)
+  // Every row this batch replaces is under its symbol's lock first (ingest reopens rows under the
+  // same locks: a row lock taken before its symbol's lock could close a cycle with it).
+  const locked = [...new Set([...symbols, ...(await impactSymbolsOf(tx, articleIds))])]
+  if (locked.length > 0) await lockImpactSymbols(tx, locked)
   // An article delivered again may name other coins now: its rows are recomputed from scratch.
-  await deleteArticleImpact(
-    tx,
-    work.articles.map(a => a.id)
-  )
+  await deleteArticleImpact(tx, articleIds)
   if (symbols.length === 0) return []
-  await lockImpactSymbols(tx, symbols)
   const watermarks = await tradeWatermarks(tx, job, symbols)
   // Per symbol, the articles to compute: article id → publication time (µs).
   const targets = new Map<string, Map<string, number>>()
