@@ -48,7 +48,8 @@ export class KafkaProbe implements BusProbe {
       connectTimeout: timeoutMs,
       timeout: timeoutMs
     })
-    this.#inspector = new KafkaInspector(connection)
+    // Lag through the same client: one connection, the same one-attempt timeouts.
+    this.#inspector = new KafkaInspector(connection, this.#admin)
   }
 
   async reach(): Promise<string> {
@@ -146,6 +147,6 @@ export class KafkaProbe implements BusProbe {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#admin.close().catch(() => undefined), this.#inspector.close()])
+    await this.#admin.close().catch(() => undefined)
   }
 }

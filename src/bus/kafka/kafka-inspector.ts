@@ -2,7 +2,8 @@
  * Offsets and lag through the Kafka admin API (Metadata, ListOffsets, ListGroups, OffsetFetch): what
  * `kafka-consumer-groups --describe` shows, in the port's terms, so the API and `doctor` read lag the
  * same way from either bus. Callers name topics logically; the broker is asked under TOPIC_PREFIX.
- * The admin connection is opened on first use and closed with the bus.
+ * The admin connection is opened on first use and closed with the bus, or is the caller's (doctor's,
+ * with its one-attempt timeouts).
  */
 import { Admin } from '@platformatic/kafka'
 import { CryptoVizError, ErrorCodes, describeError } from '../../errors/errors.ts'
@@ -18,9 +19,13 @@ const LATEST = -1n
 export class KafkaInspector implements BusInspector {
   readonly #connection: KafkaConnection
   #admin: Admin | undefined
+  /** An admin client of the caller's (its own timeouts and retries), which the caller closes. */
+  readonly #borrowed: boolean
 
-  constructor(connection: KafkaConnection) {
+  constructor(connection: KafkaConnection, admin?: Admin) {
     this.#connection = connection
+    this.#admin = admin
+    this.#borrowed = admin !== undefined
   }
 
   async partitionOffsets(topics: readonly string[]): Promise<PartitionOffsets[]> {
@@ -132,6 +137,7 @@ export class KafkaInspector implements BusInspector {
   }
 
   async close(): Promise<void> {
+    if (this.#borrowed) return
     await this.#admin?.close().catch(() => undefined)
     this.#admin = undefined
   }
