@@ -41,8 +41,8 @@ export interface Stack {
   stop(): Promise<void>
 }
 
-/** The pipeline and an API serving the dashboard, over a fresh database. */
-export async function startStack(): Promise<Stack> {
+/** The pipeline and an API serving the dashboard, over a fresh database (`apiEnv`: the API's settings). */
+export async function startStack(options: { apiEnv?: Record<string, string> } = {}): Promise<Stack> {
   ensureDashboardBuilt()
   const database = await createTestDatabase()
   // Live events of this stack only: other test files' pipelines announce articles and alerts too.
@@ -54,7 +54,14 @@ export async function startStack(): Promise<Stack> {
   // The cache in this process's memory: cached answers in the shared Redis are keyed by group and
   // query only (no deployment prefix), so two test APIs over different databases would serve each
   // other's /api/symbols. Live events still go through Redis.
-  const api = await startTestApi({ db: database.db, cache: 'memory', staticRoot: dashboardRoot, lag, live })
+  const api = await startTestApi({
+    db: database.db,
+    cache: 'memory',
+    staticRoot: dashboardRoot,
+    lag,
+    live,
+    ...(options.apiEnv === undefined ? {} : { env: options.apiEnv })
+  })
   return {
     database,
     pipeline,

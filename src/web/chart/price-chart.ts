@@ -261,6 +261,11 @@ export class PriceChart {
     return this.bars.items.some(bar => bar.exchange === true)
   }
 
+  /** How many bars the library holds (the window's). */
+  get heldCount(): number {
+    return this.#held.count
+  }
+
   /** The bars the library holds: the window's, from its first bar to the newest. */
   heldBars(): readonly Bar[] {
     return this.bars.items.slice(this.#window.start(this.bars.length))

@@ -59,7 +59,10 @@ export class SignalCharts {
   readonly #barBatch = new FrameBatch<number, Bar>(bars => this.#applyBars(bars), LIVE_DRAW_INTERVAL_MS)
   readonly #macdDraw = new FrameScheduler(() => this.#drawMacd(), LIVE_DRAW_INTERVAL_MS)
 
+  readonly #hosts: readonly HTMLElement[]
+
   constructor(macdHost: HTMLElement, pressureHost: HTMLElement) {
+    this.#hosts = [macdHost, pressureHost]
     this.#colors = readChartColors()
     this.#macd = smallChart(macdHost, this.#colors)
     this.#pressure = smallChart(pressureHost, this.#colors)
@@ -93,6 +96,8 @@ export class SignalCharts {
     this.#emptySlots = bars.filter(bar => !valued.has(bar.time)).map(bar => bar.time)
     this.#drawMacd()
     this.#imbalance.setData(bars.map(bar => this.#pressurePoint(bar) ?? { time: asTime(bar.time) }))
+    // How many bars each pane was given, on its element: for people inspecting the page and the tests.
+    for (const host of this.#hosts) host.dataset.bars = String(bars.length)
   }
 
   updateBar(bar: Bar): void {

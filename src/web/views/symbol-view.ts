@@ -162,6 +162,7 @@ export class SymbolView extends View {
     // The panes hold what the chart's library holds; new data there must not move their view.
     chart.onWindowChange(() => {
       signals.setHistory(chart.heldBars(), this.#macdSeries(chart))
+      this.#host.dataset.held = String(chart.heldCount)
       const range = chart.visibleTimes()
       if (range !== undefined) signals.follow(range.from, range.to)
     })
@@ -372,6 +373,7 @@ export class SymbolView extends View {
     const chart = this.#chart
     if (chart === undefined) return
     this.#host.dataset.bars = String(chart.bars.length)
+    this.#host.dataset.held = String(chart.heldCount)
     const last = chart.bars.last
     if (last !== undefined) this.#host.dataset.lastTime = toIso(last.time * 1000)
     this.#drawLegend()
