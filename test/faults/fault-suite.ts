@@ -2,11 +2,12 @@
  * The fault suite (`npm run test:faults`; CI runs it after `npm test`). On a private Kafka,
  * PostgreSQL and Redis (private-stack.ts), the real roles run as processes: one producer fed by
  * the fake Kraken at a steady rate, two ingest and two analytics instances (two consumer groups of
- * two members), and the API. Each fault is injected in turn while trades flow; after its repair
- * the suite measures how long the pipeline took to store what was sent before the repair, lets the
- * flow run on, pauses the exchange, waits for the pipeline to drain and counts: every trade the
- * exchange made stored exactly once, candles equal to an independent computation. It prints a
- * table of the faults survived and fails on any row that is not clean. Nothing here asserts speed.
+ * two members), and the API. Each fault is injected in turn while trades flow; the suite measures
+ * the longest time nothing new was stored from the fault's start, and how long after the repair the
+ * pipeline took to store what was sent before it; it lets the flow run on, pauses the exchange,
+ * waits for the pipeline to drain and counts: every trade the exchange made stored exactly once,
+ * candles equal to an independent computation. It prints a table of the faults survived and fails
+ * on any row that is not clean. Nothing here asserts speed.
  *
  * A second run does the same on a private three-broker cluster (replication 3, min.insync.replicas
  * 2) with the cluster's own faults (cluster-faults.ts): a broker killed, a second one stopped.
@@ -43,8 +44,44 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
   }
 }
 
+/**
+ * The longest time the stored trades did not grow, from the fault's start until stopped: how long
+ * the pipeline stood still (a broker's failover, an outage and its catch-up), where the recovery
+ * column only starts at the repair. Sampled every 250 ms; a failed read counts as no growth.
+ */
+function stallWatch(database: PostgresDatabase): { stop(): Promise<number> } {
+  let running = true
+  const done = (async () => {
+    let last = -1
+    let since = performance.now()
+    let longest = 0
+    while (running) {
+      const stored = await progress(database).then(
+        p => p.stored,
+        () => last
+      )
+      const now = performance.now()
+      if (stored > last) {
+        if (last >= 0) longest = Math.max(longest, now - since)
+        last = stored
+        since = now
+      }
+      await hold(250)
+    }
+    return Math.max(longest, performance.now() - since) / 1000
+  })()
+  return {
+    async stop() {
+      running = false
+      return done
+    }
+  }
+}
+
 interface Row extends Tally {
   fault: string
+  /** The longest time nothing new was stored, from the fault's start to the recovery. */
+  stallSeconds: number
   recoverySeconds: number | undefined
   crashes: string[]
   /** What the doctor said while the fault lasted (cluster faults). */
@@ -53,7 +90,17 @@ interface Row extends Tally {
 
 function table(rows: readonly Row[]): string[] {
   const doctorColumn = rows.some(r => r.during !== undefined)
-  const header = ['fault', 'sent', 'stored', 'lost', 'doubled', 'candles ok', 'recovery (s)', 'verdict']
+  const header = [
+    'fault',
+    'sent',
+    'stored',
+    'lost',
+    'doubled',
+    'candles ok',
+    'longest stall (s)',
+    'recovery (s)',
+    'verdict'
+  ]
   if (doctorColumn) header.push('doctor during the fault')
   const cells = rows.map(r => [
     r.fault,
@@ -62,6 +109,7 @@ function table(rows: readonly Row[]): string[] {
     String(r.lost),
     String(r.doubled),
     r.candlesOk ? 'yes' : 'NO',
+    r.stallSeconds.toFixed(1),
     r.recoverySeconds === undefined ? 'never' : r.recoverySeconds.toFixed(1),
     clean(r) ? 'survived' : 'FAILED',
     ...(doctorColumn ? [r.during ?? ''] : [])
@@ -160,6 +208,7 @@ async function runSuite(run: SuiteRun): Promise<void> {
     for (const fault of planned) {
       await hold(FLOW_MS)
       process.stdout.write(`# ${fault.name}…\n`)
+      const stall = stallWatch(database)
       await fault.inject()
       await fault.repair()
       const sentAtRepair = live.sentCount()
@@ -168,6 +217,7 @@ async function runSuite(run: SuiteRun): Promise<void> {
         async () => (await progress(database)).stored >= sentAtRepair,
         240_000
       ).catch(() => undefined)
+      const stallSeconds = await stall.stop()
       await hold(FLOW_MS)
       live.pause()
       const sent = live.sentCount()
@@ -182,6 +232,7 @@ async function runSuite(run: SuiteRun): Promise<void> {
       const row: Row = {
         fault: fault.name,
         ...(await tally(database, live.sent())),
+        stallSeconds,
         recoverySeconds,
         crashes: roles.flatMap(r => r.unexpectedExits.splice(0)),
         ...(fault.during === undefined ? {} : { during: fault.during })
