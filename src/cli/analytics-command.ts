@@ -17,10 +17,9 @@ export const analyticsCommand: Command = {
     const argv =
       process.env[RESTARTED] === undefined ? sizedArgv(context.config.analytics, process) : undefined
     if (argv !== undefined && typeof process.execve === 'function') {
-      process.execve(process.execPath, argv, { ...process.env, [RESTARTED]: argv.join(' ') })
+      process.execve(process.execPath, argv, { ...process.env, [RESTARTED]: '1' })
     }
-    const restarted = process.env[RESTARTED]
-    if (restarted !== undefined)
+    if (process.env[RESTARTED] !== undefined)
       context.log.info(
         { execArgv: process.execArgv },
         'analytics started with the main thread heap sized for a member of the group'

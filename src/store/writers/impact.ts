@@ -170,25 +170,6 @@ export interface ExchangeMinute {
   bucket: string
 }
 
-/** Per symbol, the first and last bucket of the minutes given (RFC 3339, any precision). */
-function spans(minutes: readonly ExchangeMinute[]): [string[], string[], string[]] {
-  const bySymbol = new Map<
-    string,
-    { first: ExchangeMinute; last: ExchangeMinute; firstMs: number; lastMs: number }
-  >()
-  for (const m of minutes) {
-    const ms = Date.parse(m.bucket)
-    const span = bySymbol.get(m.symbol)
-    if (span === undefined) bySymbol.set(m.symbol, { first: m, last: m, firstMs: ms, lastMs: ms })
-    else {
-      if (ms < span.firstMs) Object.assign(span, { first: m, firstMs: ms })
-      if (ms > span.lastMs) Object.assign(span, { last: m, lastMs: ms })
-    }
-  }
-  const entries = [...bySymbol.values()]
-  return [entries.map(e => e.first.symbol), entries.map(e => e.first.bucket), entries.map(e => e.last.bucket)]
-}
-
 /**
  * The rows that read a minute of the spans: from the day before the publication minute (σ, the
  * volume baseline, p0) to the window's end (p_h). The impact reads the exchange's minute wherever
@@ -196,7 +177,9 @@ function spans(minutes: readonly ExchangeMinute[]): [string[], string[], string[
  */
 const READS_SPAN = `i.symbol = c.symbol and i.window_end > c.first
   and i.published_at - interval '1 day 1 minute' <= c.last`
-const SPANS = `unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) as c(symbol, first, last)`
+/** Per symbol, the first and last minute written. */
+const SPANS = `(select symbol, min(bucket) as first, max(bucket) as last
+  from unnest($1::text[], $2::timestamptz[]) as m(symbol, bucket) group by symbol) as c`
 
 /**
  * Exchange minutes written late (history loaded after the pipeline ran) reopen the final news moves
@@ -209,9 +192,9 @@ const SPANS = `unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) as c(sym
  */
 export async function reopenImpactOver(q: Queryable, minutes: readonly ExchangeMinute[]): Promise<number> {
   if (minutes.length === 0) return 0
-  const params = spans(minutes)
+  const params = [minutes.map(m => m.symbol), minutes.map(m => m.bucket)]
   const { rows } = await q.query<{ symbol: string }>(
-    `select distinct c.symbol from ${SPANS}
+    `select c.symbol from ${SPANS}
       where exists (select 1 from article_impact i where ${READS_SPAN} and i.window_end <= now())`,
     params
   )
@@ -224,7 +207,7 @@ export async function reopenImpactOver(q: Queryable, minutes: readonly ExchangeM
   // with an analytics batch holding that symbol's lock and waiting for one of ours.
   const reopened = await q.query(
     `update article_impact i set final = false, computed_at = now() from ${SPANS}
-      where ${READS_SPAN} and i.final and i.symbol = any($4::text[])`,
+      where ${READS_SPAN} and i.final and i.symbol = any($3::text[])`,
     [...params, rows.map(r => r.symbol)]
   )
   return reopened.rowCount

@@ -255,12 +255,13 @@ export class SymbolView extends View {
     } else this.#showReplayClose(chart)
     markers.reset(interval, time => chart.bars.at(time) !== undefined)
     const first = page.candles[0]
+    const moment = snapshotTo(feed)
     const articles = await retrying(
       'news',
       s =>
         getJson<{ articles: Article[] }>(
           '/api/articles',
-          { coin, limit: 200, to: snapshotTo(feed), asOf: snapshotTo(feed), from: first?.bucket },
+          { coin, limit: 200, to: moment, asOf: moment, from: first?.bucket },
           s
         ),
       this.#chartError,
