@@ -1,8 +1,12 @@
 /**
- * What the news-impact tests share: consumed records built by hand, the stored rows read back, and a
- * scenario run on PostgreSQL and on PGlite.
+ * What the news-impact tests share: consumed records built by hand, a batch committed through the
+ * job's own code, the stored rows read back, and a scenario run on PostgreSQL and on PGlite.
  */
 import type { ConsumedRecord } from '../../src/bus/bus.ts'
+import { commitBatch } from '../../src/jobs/analytics/commit-batch.ts'
+import { processBatch } from '../../src/jobs/analytics/process-batch.ts'
+import type { AnalyticsSettings } from '../../src/jobs/analytics/settings.ts'
+import type { AnalyticsState } from '../../src/jobs/analytics/state/partition-state.ts'
 import type { Database } from '../../src/store/database.ts'
 import { migrate } from '../../src/store/migrator.ts'
 import { PgliteDatabase } from '../../src/store/pglite/pglite-database.ts'
@@ -23,6 +27,25 @@ export function record(
     value: Buffer.from(JSON.stringify(value)),
     headers: {},
     timestamp: 0
+  }
+}
+
+/**
+ * One batch through the analytics job's processing and transaction (no alerts), then the in-memory
+ * state told what the database now holds, as the analytics role does after a commit.
+ */
+export async function commitAsTheRole(
+  db: Database,
+  state: AnalyticsState,
+  settings: AnalyticsSettings,
+  job: string,
+  records: readonly ConsumedRecord[]
+): Promise<void> {
+  const work = processBatch(records, state, settings)
+  await commitBatch(db, work, { job, settings, toAlerts: () => [], publishAlerts: async () => undefined })
+  for (const offset of work.offsets) {
+    const partition = state.get(offset)
+    if (partition !== undefined) partition.nextOffset = offset.nextOffset
   }
 }
 

@@ -2,6 +2,7 @@
 import { Admin } from '@platformatic/kafka'
 import type { KafkaConnection } from '../../src/bus/kafka/kafka-options.ts'
 import { uniqueName } from './names.ts'
+import { waitFor } from './wait.ts'
 
 export const testKafka: KafkaConnection = {
   servers: (process.env.KAFKA_SERVERS ?? '127.0.0.1:9092').split(','),
@@ -91,4 +92,17 @@ export async function groupAssignment(groupId: string): Promise<Map<string, stri
   } finally {
     await admin.close()
   }
+}
+
+/** Waits until the coordinator reports `count` members of the group, each holding partitions. */
+export async function membersHoldPartitions(groupId: string, count: number, what: string): Promise<void> {
+  await waitFor(
+    what,
+    async () => {
+      const members = [...(await groupAssignment(groupId)).values()]
+      return members.length === count && members.every(partitions => partitions.length > 0)
+    },
+    120_000,
+    100
+  )
 }

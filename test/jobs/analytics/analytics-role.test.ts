@@ -6,7 +6,7 @@ import { silentLogger } from '../../../src/log/logger.ts'
 import { type PublishedAlert, countById, publishedAlerts, storedAlerts } from '../../helpers/alert-topic.ts'
 import { analyticsScenario } from '../../helpers/analytics-scenario.ts'
 import { type TestDatabase, createTestDatabase } from '../../helpers/db.ts'
-import { createJobTopics, createTopics, groupAssignment, testKafka } from '../../helpers/kafka.ts'
+import { createJobTopics, createTopics, membersHoldPartitions, testKafka } from '../../helpers/kafka.ts'
 import { naiveCandles } from '../../helpers/naive-candles.ts'
 import { naivePressure, naiveWhales } from '../../helpers/naive-signals.ts'
 import { uniqueName } from '../../helpers/names.ts'
@@ -113,15 +113,7 @@ test('two analytics instances joining and leaving one group give exactly the res
     second = await hostRole(createAnalyticsRole(options), { databaseUrl: two.url, env })
     // Both members hold partitions, as the coordinator says: the first may have drained stage 1
     // before the rebalance, so the second's traffic proves nothing.
-    await waitFor(
-      'the second instance to take partitions',
-      async () => {
-        const members = [...(await groupAssignment(group)).values()]
-        return members.length === 2 && members.every(partitions => partitions.length > 0)
-      },
-      120_000,
-      100
-    )
+    await membersHoldPartitions(group, 2, 'the second instance to take partitions')
     await first.stop()
     await publishAll(bus, stage(2))
     await waitFor(

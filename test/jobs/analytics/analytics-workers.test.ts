@@ -5,7 +5,7 @@ import { createAnalyticsRole } from '../../../src/jobs/analytics/analytics-role.
 import { silentLogger } from '../../../src/log/logger.ts'
 import { analyticsScenario } from '../../helpers/analytics-scenario.ts'
 import { type TestDatabase, createTestDatabase } from '../../helpers/db.ts'
-import { createJobTopics, groupAssignment, testKafka } from '../../helpers/kafka.ts'
+import { createJobTopics, groupAssignment, membersHoldPartitions, testKafka } from '../../helpers/kafka.ts'
 import { naiveCandles } from '../../helpers/naive-candles.ts'
 import { uniqueName } from '../../helpers/names.ts'
 import { hostRole, publishAll } from '../../helpers/role-host.ts'
@@ -40,15 +40,7 @@ test('an analytics role with two workers is two members of the group in one proc
   })
   try {
     // The coordinator sees two members (one per thread), each holding partitions of the inputs.
-    await waitFor(
-      'both workers to hold partitions',
-      async () => {
-        const members = [...(await groupAssignment(group)).values()]
-        return members.length === 2 && members.every(partitions => partitions.length > 0)
-      },
-      120_000,
-      100
-    )
+    await membersHoldPartitions(group, 2, 'both workers to hold partitions')
     const members = [...(await groupAssignment(group)).values()]
     const owned = members.flat().sort()
     assert.deepEqual(owned, [...new Set(owned)], 'no partition is owned twice')

@@ -7,14 +7,12 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ConsumedRecord } from '../../../src/bus/bus.ts'
 import { configFromEnv } from '../../../src/config/config.ts'
-import { commitBatch } from '../../../src/jobs/analytics/commit-batch.ts'
-import { processBatch } from '../../../src/jobs/analytics/process-batch.ts'
 import { analyticsSettings } from '../../../src/jobs/analytics/settings.ts'
 import { AnalyticsState, type PartitionKind } from '../../../src/jobs/analytics/state/partition-state.ts'
 import type { TradeV1 } from '../../../src/schemas/trade.v1.ts'
 import type { Database } from '../../../src/store/database.ts'
 import { writeExchangeCandles } from '../../../src/store/writers/exchange-feeds.ts'
-import { onEachDatabase, record, storedImpact } from '../../helpers/impact-records.ts'
+import { commitAsTheRole, onEachDatabase, record, storedImpact } from '../../helpers/impact-records.ts'
 import { article, ohlc } from '../../helpers/messages.ts'
 import { naiveImpact } from '../../helpers/naive-impact.ts'
 import { syntheticTrades } from '../../helpers/synthetic-trades.ts'
@@ -66,19 +64,7 @@ async function lateHistoryScenario(db: Database): Promise<void> {
     { topic: 'articles', partition: 0 }
   ])
   let offset = 0
-  const commit = async (records: ConsumedRecord[]) => {
-    const work = processBatch(records, state, settings)
-    await commitBatch(db, work, {
-      job: JOB,
-      settings,
-      toAlerts: () => [],
-      publishAlerts: async () => undefined
-    })
-    for (const o of work.offsets) {
-      const partition = state.get(o)
-      if (partition !== undefined) partition.nextOffset = o.nextOffset
-    }
-  }
+  const commit = (records: ConsumedRecord[]) => commitAsTheRole(db, state, settings, JOB, records)
   const expectations = (history: readonly ReturnType<typeof candle>[], applied: readonly TradeV1[]) =>
     naiveImpact(
       [...history.map(c => asTrade(c, applied[0] as TradeV1)), ...applied],

@@ -14,7 +14,8 @@ import { silentLogger } from '../../../src/log/logger.ts'
 import type { ArticleV1 } from '../../../src/schemas/article.v1.ts'
 import type { TradeV1 } from '../../../src/schemas/trade.v1.ts'
 import { type TestDatabase, createTestDatabase } from '../../helpers/db.ts'
-import { createJobTopics, groupAssignment, testKafka } from '../../helpers/kafka.ts'
+import { createJobTopics, membersHoldPartitions, testKafka } from '../../helpers/kafka.ts'
+import { storedImpact } from '../../helpers/impact-records.ts'
 import { article } from '../../helpers/messages.ts'
 import { naiveImpact } from '../../helpers/naive-impact.ts'
 import { uniqueName } from '../../helpers/names.ts'
@@ -98,15 +99,7 @@ test('two members measuring the same articles, one from the article and one from
     }
   })
   try {
-    await waitFor(
-      'both members to hold partitions',
-      async () => {
-        const members = [...(await groupAssignment(group)).values()]
-        return members.length === 2 && members.every(partitions => partitions.length > 0)
-      },
-      120_000,
-      100
-    )
+    await membersHoldPartitions(group, 2, 'both members to hold partitions')
     const publishArticles = (list: typeof first) =>
       publishAll(
         bus,
@@ -145,20 +138,7 @@ test('two members measuring the same articles, one from the article and one from
       180_000,
       200
     )
-    const { rows: stored } = await database.db.query<{
-      articleId: string
-      symbol: string
-      horizon: string
-      p0: string | null
-      pH: string | null
-      returnH: string | null
-      abnormal: string | null
-      volumeRatio: string | null
-    }>(
-      `select article_id as "articleId", symbol, horizon, p0, p_h as "pH", return_h as "returnH",
-              abnormal, volume_ratio as "volumeRatio"
-         from article_impact`
-    )
+    const stored = await storedImpact(database.db)
     assert.equal(stored.length, pairs.length * 4, 'one row per article, tracked symbol and horizon')
     for (const { a, symbol } of pairs) {
       for (const reference of naiveImpact(accepted(delivered.get(symbol) ?? []), symbol, a.publishedAt)) {

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ConsumedRecord } from '../../../src/bus/bus.ts'
 import { configFromEnv } from '../../../src/config/config.ts'
-import { commitBatch } from '../../../src/jobs/analytics/commit-batch.ts'
-import { processBatch } from '../../../src/jobs/analytics/process-batch.ts'
 import { analyticsSettings } from '../../../src/jobs/analytics/settings.ts'
 import { AnalyticsState, type PartitionKind } from '../../../src/jobs/analytics/state/partition-state.ts'
 import type { Database } from '../../../src/store/database.ts'
@@ -18,7 +16,7 @@ import {
   timescaleDefaults,
   timescaleUnavailable
 } from '../../helpers/db.ts'
-import { onEachDatabase, record, storedImpact } from '../../helpers/impact-records.ts'
+import { commitAsTheRole, onEachDatabase, record, storedImpact } from '../../helpers/impact-records.ts'
 import { article, ohlc } from '../../helpers/messages.ts'
 import { naiveImpact } from '../../helpers/naive-impact.ts'
 import { jitter, syntheticTrades } from '../../helpers/synthetic-trades.ts'
@@ -118,18 +116,7 @@ async function impactScenario(db: Database): Promise<void> {
     .concat([{ topic: 'articles', partition: 0 }])
   const run = async (state: AnalyticsState, batch: ConsumedRecord[]): Promise<void> => {
     await state.ensureLoaded(db, partitions)
-    const work = processBatch(batch, state, settings)
-    await commitBatch(db, work, {
-      job: JOB,
-      settings,
-      toAlerts: () => [],
-      publishAlerts: async () => undefined
-    })
-    // Committed: the in-memory state is now what the database holds (as the analytics role does).
-    for (const offset of work.offsets) {
-      const partition = state.get(offset)
-      if (partition !== undefined) partition.nextOffset = offset.nextOffset
-    }
+    await commitAsTheRole(db, state, settings, JOB, batch)
   }
 
   let state = new AnalyticsState(JOB, settings, kindOf)
@@ -246,20 +233,7 @@ async function exchangeHistoryScenario(db: Database, articleFirst = false): Prom
     { topic: 'articles', partition: 0 }
   ]
   await state.ensureLoaded(db, partitions)
-  const commit = async (records: ConsumedRecord[]) => {
-    const work = processBatch(records, state, settings)
-    await commitBatch(db, work, {
-      job: JOB,
-      settings,
-      toAlerts: () => [],
-      publishAlerts: async () => undefined
-    })
-    // Committed: the in-memory state is now what the database holds (as the analytics role does).
-    for (const offset of work.offsets) {
-      const partition = state.get(offset)
-      if (partition !== undefined) partition.nextOffset = offset.nextOffset
-    }
-  }
+  const commit = (records: ConsumedRecord[]) => commitAsTheRole(db, state, settings, JOB, records)
   if (articleFirst) {
     await commit([record('articles', 0, 0, news.id, news)])
     const early = (await storedImpact(db)).filter(r => r.articleId === news.id)
